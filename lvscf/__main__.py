@@ -1,0 +1,5 @@
+"""``python -m lvscf``."""
+
+from .cli import main
+
+main()

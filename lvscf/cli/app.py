@@ -1,0 +1,66 @@
+"""The typer application: commands, --version, and the guarantee of no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from .common import EXIT_ERROR
+from .convert import convert
+from .fmt import fmt
+from .schema import schema
+
+app = typer.Typer(
+    name="lvscf",
+    help="Parse, check and convert Piranha lvs.cf files (Red Hat's LVS director configuration).\n\n"
+         "Exit status: 0 no problems, 1 problems found in the input, 2 usage or I/O error.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lvscf {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Parse, check and convert Piranha lvs.cf files."""
+
+
+app.command()(fmt)
+app.command()(convert)
+app.command()(schema)
+
+
+def main() -> None:
+    """Console entry point.  An unexpected exception is a bug: report it in one line (the
+    traceback only with LVSCF_DEBUG=1) and exit 2, never with a bare traceback."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("lvscf: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_ERROR)
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("LVSCF_DEBUG"):
+            traceback.print_exc()
+        sys.stderr.write(f"lvscf: internal error: {type(error).__name__}: {error}\n"
+                         "lvscf: this is a bug in lvscf; please report it with the input that caused it "
+                         "(set LVSCF_DEBUG=1 for details)\n")
+        sys.exit(EXIT_ERROR)

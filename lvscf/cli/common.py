@@ -1,0 +1,53 @@
+"""What every command shares: exit codes, colour, printing diagnostics, loading inputs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+
+import typer
+
+from ..api import LoadResult, loads
+from ..diagnostics import Diagnostic
+from ..report.text import COLOUR, PLAIN, Palette, concise
+from .files import Input, read_input
+
+__all__ = ["EXIT_OK", "EXIT_FINDINGS", "EXIT_ERROR", "fail", "stderr_palette", "print_diagnostics", "load_input"]
+
+#: No problems (at or above the threshold) in the input.
+EXIT_OK = 0
+#: Problems found in the input: diagnostics, or a file `fmt --check` would change.
+EXIT_FINDINGS = 1
+#: Usage, configuration or I/O error (also what typer returns for bad options).
+EXIT_ERROR = 2
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
+    """Print ``lvscf: error: message`` on stderr; raise the returned Exit."""
+    typer.echo(f"lvscf: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def colour_enabled(stream) -> bool:
+    """Colour only on a terminal; NO_COLOR (non-empty) disables it, FORCE_COLOR forces it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)()) and os.environ.get("TERM") != "dumb"
+
+
+def stderr_palette() -> Palette:
+    return COLOUR if colour_enabled(sys.stderr) else PLAIN
+
+
+def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
+    text = concise(diagnostics, stderr_palette())
+    if text:
+        sys.stderr.write(text)
+
+
+def load_input(path: str, stdin_filename: str | None) -> tuple[Input, LoadResult]:
+    source = read_input(path, stdin_filename)
+    return source, loads(source.data, source.display)

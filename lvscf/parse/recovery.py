@@ -1,0 +1,122 @@
+"""Running the parser over a whole file, recovering at every bad line.
+
+Piranha stops at the first error; lvscf reads on so that one run reports every
+problem.  Each statement is one token spanning its line, so a parse error can
+only happen where a line starts (or at the end of the file).  Recovery is then
+yacc-style but needs no stack unwinding:
+
+* a block opener that belongs further out (``virtual`` inside a block,
+  ``server`` inside a server) means a ``}`` is missing: the open blocks are
+  closed with zero-width ``CLOSE`` tokens and the line is read again;
+* otherwise one of the grammar's declared markers is fed (``BADCLOSE`` for
+  ``} junk``, ``BADHEAD`` for a malformed opener, which still opens the block,
+  else ``ERRLINE``) and the lexer reads the line again as loose tokens;
+* at the end of the file, blocks still open are closed with zero-width tokens.
+
+What Piranha itself would say about each such line is decided later, from the
+nodes, by :mod:`lvscf.parse.syntax_errors`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
+from ..keywords import BLOCK_KEYWORDS, Context
+from .transformer import nearest_block_keyword
+
+__all__ = ["parse_items"]
+
+_WORDS = re.compile(r"[^ \t\r\n]+")
+_LINE_END = re.compile(r"[\r\n]")
+# How close a misspelt block keyword must be (difflib ratio) to be read as one.
+_TYPO_CUTOFF = 0.75
+
+
+def parse_items(lark: Lark, text: str, eof: int) -> list:
+    """Parse ``text`` (which must end with a line end) into top-level nodes.
+
+    ``eof`` is the offset where the file itself ends (``text`` may have one line
+    end more); blocks left open are closed there.
+    """
+    interactive = lark.parse_interactive(text)
+    while True:
+        try:
+            return interactive.resume_parse()
+        except UnexpectedToken as error:
+            interactive = error.interactive_parser
+            if error.token.type == "$END":
+                _close_blocks(interactive, eof, until="$END")
+                continue
+            _recover(interactive, text, error.token.start_pos)
+        except UnexpectedCharacters as error:
+            interactive = error.interactive_parser
+            _recover(interactive, text, error.pos_in_stream)
+
+
+def _accepts(interactive) -> dict:
+    state = interactive.parser_state
+    return state.parse_conf.states[state.position]
+
+
+def _feed(interactive, kind: str, pos: int) -> None:
+    interactive.feed_token(Token(kind, "", pos, 0, 0, 0, 0, pos))
+
+
+def _close_blocks(interactive, pos: int, until: str) -> bool:
+    """Feed zero-width ``CLOSE`` tokens until ``until`` is acceptable."""
+    closed = False
+    while until not in _accepts(interactive):
+        if "CLOSE" not in _accepts(interactive):
+            raise AssertionError(f"cannot recover: neither {until} nor a block end fits here")
+        _feed(interactive, "CLOSE", pos)
+        closed = True
+    return closed
+
+
+def _context(accepts: dict) -> Context:
+    if "BLOCK_OPEN" in accepts:
+        return Context.TOP
+    if "SERVER_OPEN" in accepts:
+        return Context.SERVICE
+    return Context.SERVER
+
+
+def _recover(interactive, text: str, pos: int) -> None:
+    end = _LINE_END.search(text, pos)
+    words = _WORDS.findall(text, pos, end.start() if end else len(text))
+    first = words[0] if words else ""
+    accepts = _accepts(interactive)
+    context = _context(accepts)
+
+    if context is not Context.TOP and first in ("virtual", "failover"):
+        reopened = _close_blocks(interactive, pos, until="BLOCK_OPEN")
+    elif context is Context.SERVER and first == "server":
+        reopened = _close_blocks(interactive, pos, until="SERVER_OPEN")
+    else:
+        reopened = False
+    if not reopened:
+        if first in ("}", '"}"', "'}'") and "BADCLOSE" in accepts:
+            marker = "BADCLOSE"
+        elif _is_block_opener(words, context):
+            marker = "BADHEAD"
+        else:
+            marker = "ERRLINE"
+        _feed(interactive, marker, pos)
+    interactive.lexer_thread.state.line_ctr.char_pos = pos
+
+
+def _is_block_opener(words: list[str], context: Context) -> bool:
+    """A malformed ``virtual``/``failover``/``server`` line, or one with a misspelt keyword."""
+    keywords = BLOCK_KEYWORDS[context]
+    if not words or not keywords:
+        return False
+    if words[0] in keywords:
+        return True
+    if words[-1] != "{" or len(words) < 2:
+        return False
+    guess = nearest_block_keyword(words[0], context)
+    return difflib.SequenceMatcher(None, words[0].lower(), guess).ratio() >= _TYPO_CUTOFF

@@ -1,0 +1,182 @@
+"""Lark callbacks that turn statement tokens into syntax nodes (:mod:`.nodes`).
+
+Lark calls these while it parses (tree-less mode), once per block and per
+error line; the statement tokens inside a block arrive as plain tokens and are
+converted here.  Splitting a statement into its words uses the grammar's own
+``VALUE`` terminal, so the lexical rules exist in one place only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from lark import Lark, Token
+
+from ..keywords import BLOCK_KEYWORDS, Context
+from .nodes import BlankLine, Block, Comment, ErrorLine, Setting, Word
+
+__all__ = ["NodeBuilder"]
+
+_BLANKS = " \t"
+_LINE_END = re.compile(r"[\r\n]")
+# Statements whose value part holds more than one word.
+_MULTI_VALUE = frozenset({"NAT_ROUTER_SETTING", "ADDRESS_SETTING", "DIRS_SETTING"})
+_SETTINGS = frozenset(
+    {"GLOBAL_SETTING", "VIRTUAL_SETTING", "SERVER_SETTING", "NAT_ROUTER_SETTING", "ADDRESS_SETTING", "DIRS_SETTING"}
+)
+_MARKERS = frozenset({"ERRLINE", "BADHEAD", "BADCLOSE"})
+
+
+def nearest_block_keyword(word: str, context: Context) -> str:
+    """The block keyword a malformed opener most likely meant."""
+    choices = BLOCK_KEYWORDS[context]
+    lowered = word.lower()
+    if lowered in choices:
+        return lowered
+    match = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.0)
+    return match[0] if match else choices[0]
+
+
+class NodeBuilder:
+    """The callbacks; :meth:`bind` gives them the compiled grammar."""
+
+    def __init__(self) -> None:
+        self._value: re.Pattern[str] | None = None
+
+    def bind(self, lark: Lark) -> None:
+        self._value = re.compile(lark.get_terminal("VALUE").pattern.to_regexp())
+
+    # -- words -------------------------------------------------------------
+
+    def _split(self, text: str, pos: int, end: int, base: int) -> list[Word]:
+        """Piranha's tokens in ``text[pos:end]`` (``text`` continues with the line end)."""
+        match = self._value.match  # type: ignore[union-attr]
+        words = []
+        while True:
+            while pos < end and text[pos] in _BLANKS:
+                pos += 1
+            if pos >= end:
+                return words
+            m = match(text, pos)
+            words.append(Word(m.group(), base + pos))
+            pos = m.end()
+
+    def _line(self, token: Token) -> ErrorLine:
+        """A whole statement line as a sequence of words."""
+        text = token.value
+        end = _content_end(text)
+        return ErrorLine(tuple(self._split(text, 0, end, token.start_pos)), None, token.start_pos,
+                         token.start_pos + end)
+
+    def _setting(self, token: Token) -> Setting:
+        text = token.value
+        base = token.start_pos
+        key_end = 0
+        while text[key_end] not in _BLANKS:
+            key_end += 1
+        equals = text.index("=", key_end)
+        pos = equals + 1
+        while text[pos] in _BLANKS:
+            pos += 1
+        end = _content_end(text)
+        if token.type in _MULTI_VALUE:
+            values = tuple(self._split(text, pos, end, base))
+        else:
+            values = (Word(text[pos:end], base + pos),)
+        return Setting(text[:key_end], base, base + equals, values)
+
+    def _loose(self, marker: Token, tokens: list[Token]) -> ErrorLine:
+        """The words of a line read token by token after a recovery marker."""
+        words = []
+        bad_quote = None
+        end = marker.start_pos
+        for tok in tokens:
+            if tok.type == "VALUE":
+                words.append(Word(tok.value, tok.start_pos))
+                end = tok.end_pos
+            elif tok.type == "BADQUOTE":
+                bad_quote = Word(tok.value, tok.start_pos)
+                end = tok.end_pos
+        return ErrorLine(tuple(words), bad_quote, marker.start_pos, end)
+
+    # -- lines -------------------------------------------------------------
+
+    def _items(self, children: list) -> list:
+        items = []
+        for child in children:
+            if not isinstance(child, Token):
+                items.append(child)  # a Block or an ErrorLine built by its own callback
+                continue
+            kind = child.type
+            if kind in _SETTINGS:
+                items.append(self._setting(child))
+            elif kind == "COMMENT":
+                text = child.value
+                items.append(Comment(text[: _content_end(text)], child.start_pos))
+            elif kind == "EOL":
+                items.append(BlankLine(child.start_pos, child.end_pos))
+            else:  # pragma: no cover - the grammar allows nothing else here
+                raise AssertionError(f"unexpected token {kind} in a block body")
+        return items
+
+    def _block(self, children: list, context: Context) -> Block:
+        # Header: one opener token, or BADHEAD + loose tokens + EOL.
+        first = children[0]
+        if first.type == "BADHEAD":
+            i = 1
+            while not (isinstance(children[i], Token) and children[i].type == "EOL"):
+                i += 1
+            header = self._loose(first, children[1:i])
+            header_ok = False
+            body_start = i + 1
+            word = header.words[0].value if header.words else ""
+            kind = nearest_block_keyword(word, context)
+        else:
+            header = self._line(first)
+            header_ok = True
+            body_start = 1
+            kind = header.words[0].value
+        # Close: CLOSE, a zero-width CLOSE fed by the recovery, or BADCLOSE + loose tokens + EOL.
+        last = children[-1]
+        close: ErrorLine | None
+        if isinstance(last, Token) and last.type == "CLOSE":
+            body_end = len(children) - 1
+            if last.value:
+                close = self._line(last)
+                closed_at = close.end
+            else:
+                close = None
+                closed_at = last.start_pos
+        else:
+            j = len(children) - 2
+            while not (isinstance(children[j], Token) and children[j].type == "BADCLOSE"):
+                j -= 1
+            body_end = j
+            close = self._loose(children[j], children[j + 1 : -1])
+            closed_at = close.end
+        items = self._items(children[body_start:body_end])
+        return Block(kind, header, header_ok, tuple(items), close, closed_at)
+
+    # -- Lark callbacks (named after the grammar's rules) -----------------------
+
+    def start(self, children: list) -> list:
+        return self._items(children)
+
+    def block(self, children: list) -> Block:
+        return self._block(children, Context.TOP)
+
+    def server(self, children: list) -> Block:
+        return self._block(children, Context.SERVICE)
+
+    def error_line(self, children: list) -> ErrorLine:
+        return self._loose(children[0], children[1:])
+
+
+def _content_end(text: str) -> int:
+    """Length of a statement token's text without its line end and trailing blanks."""
+    m = _LINE_END.search(text)
+    end = m.start() if m else len(text)
+    while end and text[end - 1] in _BLANKS:
+        end -= 1
+    return end

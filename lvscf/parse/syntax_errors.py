@@ -18,7 +18,7 @@ __all__ = ["syntax_diagnostics", "block_context"]
 # Words that show a file is keepalived.conf, not lvs.cf.
 _KEEPALIVED_WORDS = frozenset({
     "global_defs", "vrrp_instance", "vrrp_sync_group", "virtual_server", "virtual_server_group", "real_server",
-    "static_ipaddress", "static_routes", "vrrp_script", "lb_algo", "lb_kind", "include",
+    "static_ipaddress", "static_routes", "vrrp_script", "lb_algo", "lb_kind", "include", "local_address_group",
 })
 _GUI_ONLY = {
     "expect_program": "the Piranha GUI can write `expect_program`, but pulse and lvsd reject it; remove the line",
@@ -130,7 +130,7 @@ def _unicode_blank(text: str) -> tuple[int, str] | None:
 
 
 def _suggest(word: str, context: Context) -> str | None:
-    allowed = list(keywords_in(context)) 
+    allowed = list(keywords_in(context))
     lowered = word.lower()
     for name in allowed:
         if name == lowered:
@@ -155,6 +155,8 @@ class _Walker:
     def __init__(self, source: Source, out: list[Diagnostic]) -> None:
         self.source = source
         self.out = out
+        # first line of a collapsed foreign block -> its closing line
+        self.foreign: dict[int, ErrorLine] = {}
 
     def emit(self, code: Code, start: int, end: int, message: str, verdict: Verdict | None = None, *,
              severity: Severity | None = None, piranha: str | None = None, hint: str | None = None,
@@ -170,6 +172,9 @@ class _Walker:
     def items(self, items, context: Context, block: Block | None) -> None:
         first = context is Context.SERVICE
         skip_lone_brace = block is not None and not block.header_ok and self._header_lacks_brace(block)
+        items = list(items)
+        if context is Context.TOP:
+            items = self._collapse_foreign_blocks(items)
         for node in items:
             if isinstance(node, Setting):
                 if len(node.words) > MAX_TOKENS:
@@ -179,7 +184,8 @@ class _Walker:
                 if skip_lone_brace and [w.value for w in node.words] == ["{"] and node.bad_quote is None:
                     skip_lone_brace = False  # already reported with the opener
                 else:
-                    self.line(context, block, node.words, node.bad_quote, first, node.start)
+                    self.line(context, block, node.words, node.bad_quote, first, node.start,
+                              foreign_end=self.foreign.get(id(node)))
                 first = False
             elif isinstance(node, Block):
                 self.block(node, context, block, first)
@@ -187,6 +193,35 @@ class _Walker:
             else:
                 continue
             skip_lone_brace = False
+
+    def _collapse_foreign_blocks(self, items: list) -> list:
+        """``name ... {`` at the top level, with a matching ``}`` further down, is a block of
+        some other syntax (keepalived's ``global_defs { ... }``): report its first line and
+        leave the lines inside it out, instead of one diagnostic per line."""
+        kept = []
+        i = 0
+        while i < len(items):
+            node = items[i]
+            kept.append(node)
+            i += 1
+            if not (isinstance(node, ErrorLine) and node.words and node.words[-1].value == "{"
+                    and lookup(node.words[0].value) is None):
+                continue
+            depth, j = 1, i
+            while j < len(items) and depth:
+                inner = items[j]
+                if isinstance(inner, (Setting, Block)):
+                    break
+                if isinstance(inner, ErrorLine) and inner.words:
+                    if inner.words[-1].value == "{":
+                        depth += 1
+                    elif [w.value for w in inner.words] == ["}"]:
+                        depth -= 1
+                j += 1
+            if depth == 0:
+                self.foreign[id(node)] = items[j - 1]
+                i = j
+        return kept
 
     @staticmethod
     def _header_lacks_brace(block: Block) -> bool:
@@ -222,7 +257,7 @@ class _Walker:
     # -- one line --
 
     def line(self, context: Context, block: Block | None, words: tuple[Word, ...], bad_quote: Word | None,
-             first: bool, start: int, opener: Block | None = None) -> None:
+             first: bool, start: int, opener: Block | None = None, foreign_end: ErrorLine | None = None) -> None:
         if len(words) > MAX_TOKENS:
             dropped = words[MAX_TOKENS]
             self.emit(codes.TOO_MANY_WORDS, dropped.start, words[-1].end,
@@ -242,7 +277,7 @@ class _Walker:
         target = w[at] if at < len(w) else None
         first_word = w[0].value if w else ""
         if error is PiranhaError.BADCOMMAND:
-            self.bad_command(verdict, context, block, start, where)
+            self.bad_command(verdict, context, block, start, where, foreign_end)
         elif error is PiranhaError.EQUALEXPECTED:
             if target is not None and target.value.startswith("="):
                 self.emit(codes.EQUALS_WITHOUT_BLANKS, target.start, target.end,
@@ -318,8 +353,19 @@ class _Walker:
         self.emit(codes.BAD_QUOTING, bq.start, bq.start + len(text.rstrip()), message, severity=severity,
                   piranha=pir, hint=hint)
 
-    def bad_command(self, verdict: Verdict, context: Context, block: Block | None, start: int, where: str) -> None:
+    def bad_command(self, verdict: Verdict, context: Context, block: Block | None, start: int, where: str,
+                    foreign_end: ErrorLine | None = None) -> None:
         word = verdict.words[0]
+        if foreign_end is not None:
+            last = self.source.position(foreign_end.start)[0]
+            keepalived = word.value in _KEEPALIVED_WORDS
+            what = "keepalived.conf syntax" if keepalived else "not lvs.cf"
+            hint = ("this file is not a Piranha lvs.cf; `lvscf convert --to keepalived` makes keepalived.conf from "
+                    "an lvs.cf" if keepalived else "remove the block")
+            self.emit(codes.UNKNOWN_KEYWORD, word.start, word.end,
+                      f"`{word.value} {{ ... }}` (to line {last}) is {what}; the lines inside it are not reported "
+                      f"one by one", verdict, hint=hint)
+            return
         value = word.value
         line_text = self.source.text[start:self.source.text.find("\n", start) if "\n" in self.source.text[start:]
                                      else len(self.source.text)]

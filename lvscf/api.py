@@ -11,15 +11,11 @@ True
 from __future__ import annotations
 
 import os
-from typing import IO, Union
-
-import attrs
+from typing import IO, NamedTuple, Union
 
 from .diagnostics import Diagnostic, Severity, sort_key
-from .emit.canonical import format_document
-from .emit.lvs import dumps_config, dumps_document
-from .emit.render import render_config
 from .errors import ArgumentError, InputError
+from .gcpause import paused_gc
 from .model.build import build
 from .model.config import Config
 from .parse import parse
@@ -31,8 +27,7 @@ __all__ = ["LoadResult", "load", "loads", "dumps", "read_bytes"]
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-@attrs.frozen
-class LoadResult:
+class LoadResult(NamedTuple):
     """A file read by :func:`load`/:func:`loads`: the typed model, the syntax
     document it came from, and every diagnostic of the parse and model stages."""
 
@@ -61,8 +56,9 @@ def loads(data: str | bytes, path: str | None = None) -> LoadResult:
         raise ArgumentError(f"lvscf.loads() takes str or bytes, not {type(data).__name__}")
     if path is not None and not isinstance(path, str):
         raise ArgumentError(f"path must be a str, not {type(path).__name__}")
-    parsed = parse(bytes(data) if isinstance(data, bytearray) else data, path)
-    built = build(parsed)
+    with paused_gc():
+        parsed = parse(bytes(data) if isinstance(data, bytearray) else data, path)
+        built = build(parsed)
     diagnostics = tuple(sorted(parsed.diagnostics + built.diagnostics, key=sort_key))
     return LoadResult(built.config, parsed.document, parsed.source, diagnostics)
 
@@ -103,16 +99,23 @@ def dumps(obj: LoadResult | Config | Document, *, canonical: bool = False) -> st
     Piranha GUI's layout.  ``canonical=True`` rewrites a file in the GUI's
     layout, keeping its comments (``lvscf fmt``).
     """
+    # The writers are imported here: reading a file, the common case, does not need them.
+    from .emit.canonical import format_document
+    from .emit.lvs import dumps_config, dumps_document
+    from .emit.render import render_config
+
     if isinstance(obj, LoadResult):
         if canonical:
             return format_document(obj.document, obj.config)
         return dumps_document(obj.document)
     if isinstance(obj, Config):
+        if obj.origin is None:
+            return render_config(obj)
+        text = dumps_config(obj)
         if canonical:
-            if obj.origin is None:
-                return render_config(obj)
-            return format_document(obj.origin.node, obj)  # type: ignore[arg-type]
-        return dumps_config(obj)
+            edited = loads(text, obj.origin.source.path)
+            return format_document(edited.document, edited.config)
+        return text
     if isinstance(obj, Document):
         if canonical:
             return format_document(obj, build(parse(obj.text, obj.path)).config)

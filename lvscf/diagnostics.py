@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import attrs
 
@@ -36,8 +37,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
 
 
-@attrs.frozen
-class Code:
+class Code(NamedTuple):
     """The identity of one kind of diagnostic: a stable code and a kebab-case name.
 
     ``doc`` is the long documentation in the shape "## What it does / ## Why is
@@ -51,8 +51,7 @@ class Code:
     doc: str = ""
 
 
-@attrs.frozen
-class Related:
+class Related(NamedTuple):
     """A second location that explains a diagnostic (e.g. the first of two duplicates)."""
 
     message: str

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-
-import attrs
+from typing import NamedTuple
 
 __all__ = [
     "Context",
@@ -60,8 +59,7 @@ class Kind(enum.Enum):
     BLOCK = "block"
 
 
-@attrs.frozen
-class Keyword:
+class Keyword(NamedTuple):
     name: str
     contexts: frozenset[Context]
     shape: Shape

@@ -149,3 +149,18 @@ def test_generated_models_survive_an_edit_of_their_own_file(config):
 def test_empty_model():
     assert lvscf.dumps(lvscf.Config()) == ""
     assert load_text("").config == lvscf.Config()
+
+
+def test_canonical_dump_of_an_edited_model_applies_the_edit():
+    result = lvscf.loads("# keep me\nkeepalive = 3\nserial_no = 1\n")
+    out = lvscf.dumps(attrs.evolve(result.config, keepalive=4), canonical=True)
+    assert out == "serial_no = 1\n# keep me\nkeepalive = 4\n"
+
+
+def test_equal_servers_are_matched_by_identity_not_value():
+    text = "virtual v {\n     server a {\n     }\n     server b {\n         weight = 2\n     }\n" \
+           "     server a {\n     }\n}\n"
+    config = lvscf.loads(text).config
+    virtual = config.virtuals[0]
+    edited = attrs.evolve(config, virtuals=(attrs.evolve(virtual, timeout=3),))
+    assert lvscf.loads(lvscf.dumps(edited)).config == edited

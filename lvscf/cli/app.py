@@ -48,19 +48,47 @@ app.command()(schema)
 def main() -> None:
     """Console entry point.  An unexpected exception is a bug: report it in one line (the
     traceback only with LVSCF_DEBUG=1) and exit 2, never with a bare traceback."""
+    _leave(_run())
+
+
+def _run() -> int:
     try:
         app()
-    except SystemExit:
-        raise
+    except SystemExit as exit_:
+        if exit_.code is None or isinstance(exit_.code, int):
+            return exit_.code or 0
+        sys.stderr.write(f"{exit_.code}\n")
+        return 1
     except KeyboardInterrupt:
         sys.stderr.write("lvscf: interrupted\n")
-        sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(EXIT_ERROR)
+        return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence
         if os.environ.get("LVSCF_DEBUG"):
             traceback.print_exc()
         sys.stderr.write(f"lvscf: internal error: {type(error).__name__}: {error}\n"
                          "lvscf: this is a bug in lvscf; please report it with the input that caused it "
                          "(set LVSCF_DEBUG=1 for details)\n")
-        sys.exit(EXIT_ERROR)
+        return EXIT_ERROR
+    return 0
+
+
+def _leave(code: int) -> None:
+    """Exit without tearing the interpreter down.
+
+    Freeing every module and object one by one takes ~12 ms, a seventh of a short
+    command's whole run.  Nothing lvscf does needs it: output files are written
+    atomically and closed before this point.  Only the standard streams are left
+    to flush.  Under coverage measurement (which saves its data at exit) the
+    normal exit is kept.
+    """
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        code = code or EXIT_ERROR
+    try:
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    if "coverage" in sys.modules:
+        sys.exit(code)
+    os._exit(code)

@@ -6,8 +6,7 @@ import os
 import stat
 import sys
 import tempfile
-
-import attrs
+from typing import NamedTuple
 
 from ..api import read_bytes
 from ..errors import InputError
@@ -17,8 +16,7 @@ __all__ = ["Input", "read_input", "write_atomic"]
 STDIN = "-"
 
 
-@attrs.frozen
-class Input:
+class Input(NamedTuple):
     data: bytes
     display: str  # the name used in diagnostics
     path: str | None  # the file to rewrite, None for stdin

@@ -140,10 +140,12 @@ class _Diff:
         if self.by_identity:
             by_node = {id(b.origin.node): b for b in current}
             matched = [by_node.get(id(t.origin.node)) if t.origin is not None else None for t in target]
-            positions = [current.index(m) for m in matched if m is not None]
+            index = {id(b): i for i, b in enumerate(current)}
+            positions = [index[id(m)] for m in matched if m is not None]
             if positions != sorted(positions):
-                raise UnrepresentableError("blocks were reordered; the lossless writer keeps the file's order "
-                                           "(use lvscf.format_config to write a reordered model)")
+                raise UnrepresentableError("blocks were reordered; lvs.cf text keeps the file's order (to write "
+                                           "the model in its own order, without the file's comments, drop its "
+                                           "origin: attrs.evolve(config, origin=None))")
             return matched
         if len(current) != len(target):
             raise UnrepresentableError("the model's blocks no longer match the file")

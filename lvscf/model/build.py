@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from ipaddress import IPv4Address
 
-import attrs
+from typing import NamedTuple
 
 from ..diagnostics import Code, Diagnostic, make
 from ..keywords import Context, Kind, Keyword, keywords_in, kind_in
@@ -51,8 +51,7 @@ _ENUMS = {
 _KERNEL_ONLY_SCHEDULERS = frozenset({"sed", "nq", "fo", "ovf", "mh", "twos"})
 
 
-@attrs.frozen
-class BuildResult:
+class BuildResult(NamedTuple):
     config: Config
     diagnostics: tuple[Diagnostic, ...]
 
@@ -108,7 +107,7 @@ class _Builder:
             values["primary_private"] = values.get("primary", UNSET_ADDRESS)
             values["backup_private"] = values.get("backup", UNSET_ADDRESS)
         return Config(**values, virtuals=tuple(virtuals), failovers=tuple(failovers),  # type: ignore[arg-type]
-                      origin=Origin(document, settings, self.source))
+                      origin=Origin(document, self.source))
 
     def service_block(self, block: Block) -> Virtual | Failover:
         values: dict[str, object] = {}
@@ -119,7 +118,7 @@ class _Builder:
             servers.append(self.server(server, values.get("port", 80)))  # type: ignore[arg-type]
         cls = Failover if block.kind == "failover" else Virtual
         return cls(name=block.name, **values, servers=tuple(servers),  # type: ignore[arg-type]
-                   origin=Origin(block, settings, self.source))
+                   origin=Origin(block, self.source))
 
     def server(self, block: Block, port: int) -> Server:
         values: dict[str, object] = {"port": port}
@@ -127,7 +126,7 @@ class _Builder:
         where = f'in server block "{block.name}"'
         for _ in self._settings_and_blocks(block.items, Context.SERVER, values, settings, where):
             pass  # the grammar allows no blocks inside a server
-        return Server(name=block.name, **values, origin=Origin(block, settings, self.source))  # type: ignore[arg-type]
+        return Server(name=block.name, **values, origin=Origin(block, self.source))  # type: ignore[arg-type]
 
     def _settings_and_blocks(self, items, context: Context, values: dict, settings: dict, where: str):
         """Apply the settings of one block in order; yield its sub-blocks at the point they start."""
@@ -154,7 +153,7 @@ class _Builder:
 
     def apply(self, context: Context, setting: Setting, values: dict, settings: dict, where: str) -> None:
         key = setting.key
-        keyword = _KEYWORDS[context][key]
+        keyword, convert = _DISPATCH[context][key]
         previous = settings.get(key)
         if previous is not None:
             line = self.source.position(setting.start)[0]
@@ -163,7 +162,7 @@ class _Builder:
                         hint="remove one of the two lines",
                         related=[("the value Piranha uses", setting.start, setting.end)])
         settings[key] = setting
-        value = _CONVERTERS[kind_in(keyword, context)](self, keyword, setting)
+        value = convert(self, keyword, setting)
         if value is not _FAIL:
             values[key] = value
 
@@ -310,6 +309,10 @@ _CONVERTERS: dict[Kind, Callable] = {
 }
 
 _KEYWORDS = {context: keywords_in(context) for context in Context}
+# context -> key -> (keyword, converter): one lookup per line.
+_DISPATCH = {context: {name: (keyword, _CONVERTERS[kind_in(keyword, context)]) for name, keyword in names.items()
+                       if keyword.kind is not Kind.BLOCK}
+             for context, names in _KEYWORDS.items()}
 
 
 def _q(word: Word) -> str:
@@ -320,4 +323,4 @@ def _as_setting(words: tuple[Word, ...], context: Context) -> Setting | None:
     """A line Piranha accepts, as a setting (block openers and closers are not settings)."""
     if len(words) < 3 or words[0].value not in _KEYWORDS[context] or words[1].value != "=":
         return None
-    return Setting(words[0].value, words[0].start, words[1].start, tuple(words[2:]))
+    return Setting(words[0].value, words[0].start, words[1].start, words[2], tuple(words[3:]))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from ipaddress import IPv4Address
-from typing import Union
+from typing import NamedTuple, Union
 
 import attrs
 
@@ -95,20 +95,27 @@ class DeviceAddress:
     device: str
 
 
-@attrs.frozen
-class Origin:
-    """Where an object came from: its syntax node, and the setting behind each key.
-
-    ``settings`` holds, for every key written in the block, the setting Piranha
-    took the value from (the last one when a key is repeated).
-    """
+class Origin(NamedTuple):
+    """Where an object came from: its syntax node (and the file's source, for positions)."""
 
     node: Block | Document
-    settings: Mapping[str, Setting]
     source: Source
 
     def setting(self, key: str) -> Setting | None:
-        return self.settings.get(key)
+        """The setting Piranha took ``key``'s value from: the last one in the block."""
+        for item in reversed(self.node.items):
+            if isinstance(item, Setting) and item.key == key:
+                return item
+        return None
+
+    @property
+    def settings(self) -> Mapping[str, Setting]:
+        """Every key written in the block, with the setting that gave it its value."""
+        found: dict[str, Setting] = {}
+        for item in self.node.items:
+            if isinstance(item, Setting):
+                found[item.key] = item
+        return found
 
 
 def _origin():
@@ -166,14 +173,19 @@ class ServiceBlock:
         return tuple(s for s in self.servers if s.active)
 
 
-@attrs.frozen
+# Virtual and Failover add no fields: they inherit ServiceBlock's attrs methods
+# (an attrs class compares equal only to objects of its exact class, so a Virtual
+# never equals a Failover) instead of having attrs generate them twice more.
 class Virtual(ServiceBlock):
     """``virtual NAME { ... }``: one LVS virtual service."""
 
+    __slots__ = ()
 
-@attrs.frozen
+
 class Failover(ServiceBlock):
     """``failover NAME { ... }``: one failover service (``service = fos``)."""
+
+    __slots__ = ()
 
 
 @attrs.frozen

@@ -6,9 +6,10 @@ diagnostic, and every line of the file is in the document, readable or not.
 
 from __future__ import annotations
 
-import attrs
+from typing import NamedTuple
 
 from ..diagnostics import Diagnostic
+from ..gcpause import paused_gc
 from ..source import Source, decode
 from .grammar import parser
 from .nodes import BlankLine, Block, Comment, Document, ErrorLine, Node, Setting, Word
@@ -29,8 +30,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen
-class ParseResult:
+class ParseResult(NamedTuple):
     document: Document
     source: Source
     diagnostics: tuple[Diagnostic, ...]
@@ -44,6 +44,7 @@ def parse(data: str | bytes, path: str | None = None) -> ParseResult:
     final_newline = readable.endswith(("\n", "\r"))
     # Piranha's loader appends a line end, so a missing final one is harmless.
     parse_text = readable if final_newline or not readable else readable + "\n"
-    items = parse_items(parser(), parse_text, len(readable)) if parse_text else []
-    document = Document(text, tuple(items), len(readable), final_newline, path)
-    return ParseResult(document, source, tuple(syntax_diagnostics(document, source)))
+    with paused_gc():
+        items = parse_items(parser(), parse_text, len(readable)) if parse_text else []
+        document = Document(text, tuple(items), len(readable), final_newline, path)
+        return ParseResult(document, source, tuple(syntax_diagnostics(document, source)))

@@ -12,13 +12,12 @@ really read.
 
 from __future__ import annotations
 
-import attrs
+from typing import NamedTuple
 
 __all__ = ["PiranhaLine", "piranha_lines", "LineEndStyle", "line_end_style"]
 
 
-@attrs.frozen
-class PiranhaLine:
+class PiranhaLine(NamedTuple):
     """One line as Piranha's splitter sees it."""
 
     number: int  # Piranha's own line counter
@@ -52,8 +51,7 @@ def piranha_lines(text: str) -> list[PiranhaLine]:
     return lines
 
 
-@attrs.frozen
-class LineEndStyle:
+class LineEndStyle(NamedTuple):
     crlf: int
     cr: int  # CR not followed by LF
     lf: int  # LF not preceded by CR

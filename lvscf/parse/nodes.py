@@ -7,13 +7,14 @@ them, so that diagnostics can name the exact token.
 
 A *word* is one of Piranha's tokens (lvs-cf-format.md §2.3): a run of non-blank
 characters, or a quoted token.
+
+Nodes are immutable named tuples: a large file makes one or more per line, and
+named tuples cost least to create and to define (see benchmarks/).
 """
 
 from __future__ import annotations
 
-from typing import Union
-
-import attrs
+from typing import NamedTuple, Union
 
 __all__ = [
     "Word",
@@ -27,8 +28,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen
-class Word:
+class Word(NamedTuple):
     """One token as written, quotes included."""
 
     text: str
@@ -50,18 +50,22 @@ class Word:
         return self.text[1:-1] if self.quote else self.text
 
 
-@attrs.frozen
-class Setting:
+class Setting(NamedTuple):
     """``key = value`` (or two values, or a ``dirs`` list)."""
 
     key: str
     start: int  # offset of the key
     equals: int  # offset of the "="
-    values: tuple[Word, ...]
+    value: Word  # the first value: the only one, except for address, nat_router and dirs
+    more: tuple[Word, ...] = ()  # the other values of those three keys
+
+    @property
+    def values(self) -> tuple[Word, ...]:
+        return (self.value, *self.more)
 
     @property
     def end(self) -> int:
-        return self.values[-1].end
+        return (self.more[-1] if self.more else self.value).end
 
     @property
     def key_end(self) -> int:
@@ -69,15 +73,10 @@ class Setting:
 
     @property
     def words(self) -> tuple[Word, ...]:
-        return (Word(self.key, self.start), Word("=", self.equals)) + self.values
-
-    @property
-    def value(self) -> Word:
-        return self.values[0]
+        return (Word(self.key, self.start), Word("=", self.equals), self.value, *self.more)
 
 
-@attrs.frozen
-class Comment:
+class Comment(NamedTuple):
     """A line whose first non-blank character is ``#``."""
 
     text: str  # from "#" to the end of the line
@@ -88,14 +87,12 @@ class Comment:
         return self.start + len(self.text)
 
 
-@attrs.frozen
-class BlankLine:
+class BlankLine(NamedTuple):
     start: int  # offset of the line end
     end: int
 
 
-@attrs.frozen
-class ErrorLine:
+class ErrorLine(NamedTuple):
     """A line that is not a statement allowed where it stands.
 
     ``words`` are its tokens up to the first quoting error; ``bad_quote`` is the
@@ -108,8 +105,7 @@ class ErrorLine:
     end: int
 
 
-@attrs.frozen
-class Block:
+class Block(NamedTuple):
     """``virtual NAME {``, ``failover NAME {`` or ``server NAME {`` ... ``}``.
 
     ``header`` holds the opening line's tokens.  When that line is malformed
@@ -156,8 +152,7 @@ class Block:
 Node = Union[Setting, Comment, BlankLine, ErrorLine, Block]
 
 
-@attrs.frozen
-class Document:
+class Document(NamedTuple):
     """A whole file.
 
     ``text`` is the file exactly as read.  ``parsed_end`` is where the part
@@ -169,7 +164,7 @@ class Document:
     items: tuple[Node, ...]
     parsed_end: int
     final_newline: bool
-    path: str | None = attrs.field(default=None, eq=False)
+    path: str | None = None
 
     def walk(self):
         """Every node, depth first, in file order."""

@@ -9,8 +9,7 @@ whether Piranha in fact accepts the line.
 from __future__ import annotations
 
 import enum
-
-import attrs
+from typing import NamedTuple
 
 from ..keywords import BLOCK_KEYWORDS, Context, Shape, keywords_in, shape_in
 from .nodes import Word
@@ -39,8 +38,7 @@ class PiranhaError(enum.Enum):
     BADNETMASK = "Bad subnet mask specified"
 
 
-@attrs.frozen
-class Verdict:
+class Verdict(NamedTuple):
     """Piranha's reading of one line.
 
     ``error`` is None when Piranha accepts the line; ``words`` are then the
@@ -81,7 +79,7 @@ def judge_line(
             # argv[0] is NULL: the block loop ends as if the line were "}".
             return Verdict(None, words, quote_ignored=True, block_ends=True)
     verdict = _check(context, words)
-    return attrs.evolve(verdict, quote_ignored=quote_ignored)
+    return verdict._replace(quote_ignored=quote_ignored)
 
 
 def _check(context: Context, words: tuple[Word, ...]) -> Verdict:

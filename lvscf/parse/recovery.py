@@ -19,7 +19,6 @@ nodes, by :mod:`lvscf.parse.syntax_errors`.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from lark import Lark, Token
@@ -118,5 +117,7 @@ def _is_block_opener(words: list[str], context: Context) -> bool:
         return True
     if words[-1] != "{" or len(words) < 2:
         return False
+    import difflib  # only for lines that are already wrong
+
     guess = nearest_block_keyword(words[0], context)
     return difflib.SequenceMatcher(None, words[0].lower(), guess).ratio() >= _TYPO_CUTOFF

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
-import unicodedata
-
 from ..diagnostics import Code, Diagnostic, Severity, make
 from ..keywords import BLOCK_KEYWORDS, KEYWORDS, Context, Shape, keywords_in, lookup, shape_in
 from ..source import Source
 from . import codes
-from .line_ends import line_end_style, piranha_lines
 from .nodes import Block, Document, ErrorLine, Setting, Word
 from .piranha import MAX_TOKENS, PiranhaError, Verdict, judge_line
 
@@ -62,9 +58,11 @@ def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> No
                         hint="remove the NUL byte(s); lvscf reads only the part before the first one"))
     else:
         readable = text
-    style = line_end_style(readable)
-    if not style.has_cr:
+    if "\r" not in readable:
         return
+    from .line_ends import line_end_style, piranha_lines  # only files with CR bytes need it
+
+    style = line_end_style(readable)
     first_cr = readable.index("\r")
     if not style.crlf and not style.lf:
         out.append(make(codes.CR_LINE_ENDS, source, first_cr, first_cr + 1,
@@ -117,6 +115,8 @@ def _where(context: Context, block: Block | None) -> str:
 
 def _unicode_blank(text: str) -> tuple[int, str] | None:
     """Offset and name of the first invisible or non-ASCII blank character in ``text``."""
+    import unicodedata  # only when a line is already known to be wrong
+
     for i, ch in enumerate(text):
         if ch in " \t" or ord(ch) < 128:
             continue
@@ -130,6 +130,8 @@ def _unicode_blank(text: str) -> tuple[int, str] | None:
 
 
 def _suggest(word: str, context: Context) -> str | None:
+    import difflib  # only when a line is already known to be wrong
+
     allowed = list(keywords_in(context))
     lowered = word.lower()
     for name in allowed:
@@ -177,7 +179,7 @@ class _Walker:
             items = self._collapse_foreign_blocks(items)
         for node in items:
             if isinstance(node, Setting):
-                if len(node.words) > MAX_TOKENS:
+                if node.more and len(node.more) + 3 > MAX_TOKENS:
                     self.line(context, block, node.words, None, first, node.start)
                 first = False
             elif isinstance(node, ErrorLine):

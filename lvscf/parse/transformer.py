@@ -8,8 +8,8 @@ converted here.  Splitting a statement into its words uses the grammar's own
 
 from __future__ import annotations
 
-import difflib
 import re
+import sys
 
 from lark import Lark, Token
 
@@ -19,7 +19,14 @@ from .nodes import BlankLine, Block, Comment, ErrorLine, Setting, Word
 __all__ = ["NodeBuilder"]
 
 _BLANKS = " \t"
-_LINE_END = re.compile(r"[\r\n]")
+# A statement token starts with `key = ` (the grammar guarantees it).
+_SETTING_HEAD = re.compile(r"([^ \t]+)[ \t]+(=)[ \t]*")
+# Keys and short values repeat on almost every line of a file: share one string
+# object per distinct text instead of keeping a copy per line (less memory, and
+# a large file's working set stays smaller; see benchmarks/).
+_SHARED = sys.intern
+_SHORT = 24
+_RUN = re.compile(r"[^ \t]+")
 # Statements whose value part holds more than one word.
 _MULTI_VALUE = frozenset({"NAT_ROUTER_SETTING", "ADDRESS_SETTING", "DIRS_SETTING"})
 _SETTINGS = frozenset(
@@ -30,6 +37,8 @@ _MARKERS = frozenset({"ERRLINE", "BADHEAD", "BADCLOSE"})
 
 def nearest_block_keyword(word: str, context: Context) -> str:
     """The block keyword a malformed opener most likely meant."""
+    import difflib  # only for malformed block openers
+
     choices = BLOCK_KEYWORDS[context]
     lowered = word.lower()
     if lowered in choices:
@@ -66,25 +75,27 @@ class NodeBuilder:
         """A whole statement line as a sequence of words."""
         text = token.value
         end = _content_end(text)
-        return ErrorLine(tuple(self._split(text, 0, end, token.start_pos)), None, token.start_pos,
-                         token.start_pos + end)
+        start = token.start_pos
+        if "'" not in text and '"' not in text:
+            # No quoted word: words are the runs of non-blanks (the common block opener or `}`).
+            words = tuple(Word(m.group(), start + m.start()) for m in _RUN.finditer(text, 0, end))
+        else:
+            words = tuple(self._split(text, 0, end, start))
+        return ErrorLine(words, None, start, start + end)
 
     def _setting(self, token: Token) -> Setting:
         text = token.value
         base = token.start_pos
-        key_end = 0
-        while text[key_end] not in _BLANKS:
-            key_end += 1
-        equals = text.index("=", key_end)
-        pos = equals + 1
-        while text[pos] in _BLANKS:
-            pos += 1
+        head = _SETTING_HEAD.match(text)
+        pos = head.end()
         end = _content_end(text)
+        key = _SHARED(head.group(1))
         if token.type in _MULTI_VALUE:
-            values = tuple(self._split(text, pos, end, base))
-        else:
-            values = (Word(text[pos:end], base + pos),)
-        return Setting(text[:key_end], base, base + equals, values)
+            first, *more = self._split(text, pos, end, base)
+            return Setting(key, base, base + head.start(2), first, tuple(more))
+        value = text[pos:end]
+        return Setting(key, base, base + head.start(2), Word(_SHARED(value) if len(value) < _SHORT else value,
+                                                              base + pos))
 
     def _loose(self, marker: Token, tokens: list[Token]) -> ErrorLine:
         """The words of a line read token by token after a recovery marker."""
@@ -174,9 +185,8 @@ class NodeBuilder:
 
 
 def _content_end(text: str) -> int:
-    """Length of a statement token's text without its line end and trailing blanks."""
-    m = _LINE_END.search(text)
-    end = m.start() if m else len(text)
-    while end and text[end - 1] in _BLANKS:
-        end -= 1
-    return end
+    """Length of a statement token's text without its line end and trailing blanks.
+
+    A statement token is one line: its text, blanks, one line end, and the next
+    line's indentation (see grammars/lvs.lark)."""
+    return len(text.rstrip(_BLANKS).rstrip("\r\n").rstrip(_BLANKS))

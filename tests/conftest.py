@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,12 @@ import lvscf
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
-# CI checks the repository out next to ../shared, which holds the public corpus.
-CORPUS = Path(os.environ.get("LVSCF_CORPUS", ROOT.parent / "shared" / "corpus"))
+# The public corpus, copied from ../shared/corpus with its provenance (tests/fixtures/corpus/README.md).
+CORPUS = FIXTURES / "corpus"
 LVSCF_CORPUS = CORPUS / "lvscf" / "public"
 
 
 def corpus_files() -> list[Path]:
-    if not LVSCF_CORPUS.is_dir():
-        raise RuntimeError(f"the public corpus is missing: {LVSCF_CORPUS} (set LVSCF_CORPUS)")
     return sorted(p for p in LVSCF_CORPUS.iterdir() if p.is_file() and p.name != "PROVENANCE.md")
 
 

@@ -61,3 +61,32 @@ def test_blank_separated_tokens_only():
     body = grammar_text()
     code = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("//"))
     assert "\\s" not in code and "\\S" not in code
+
+
+def test_shipped_parser_tables_are_current():
+    import pickle
+
+    from lvscf.parse.grammar import TABLES_FILE, tables_key
+
+    tables = pickle.loads(TABLES_FILE.read_bytes())
+    stale = "run `python scripts/write_parser_tables.py` after changing grammars/lvs.lark"
+    assert tables["key"] == tables_key(grammar_text()), stale
+
+
+def test_parser_from_tables_parses_like_a_freshly_built_one():
+    from lvscf.parse.grammar import _from_tables
+    from lvscf.parse.transformer import NodeBuilder
+
+    from conftest import corpus_files
+    from lvscf.parse.recovery import parse_items
+
+    built = build_parser(transformer=NodeBuilder())
+    built.options.transformer.bind(built)
+    loaded = _from_tables(grammar_text(), NodeBuilder())
+    assert loaded is not None
+    loaded.options.transformer.bind(loaded)
+    for path in corpus_files():
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        text = text if text.endswith("\n") or not text else text + "\n"
+        if text:
+            assert parse_items(loaded, text, len(text)) == parse_items(built, text, len(text))

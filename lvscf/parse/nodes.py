@@ -108,28 +108,53 @@ class ErrorLine(NamedTuple):
 class Block(NamedTuple):
     """``virtual NAME {``, ``failover NAME {`` or ``server NAME {`` ... ``}``.
 
-    ``header`` holds the opening line's tokens.  When that line is malformed
+    The opening line is kept as text (its words are made when asked for: a
+    large file has tens of thousands of blocks).  When that line is malformed
     (``header_ok`` false) the block is still read, so its contents are checked
-    in the right context.  ``close`` is None when the block is never closed: at
-    the end of the file (``closed_at`` = end of text) or, when a new block opener
-    shows that a ``}`` is missing, right before that line.
+    in the right context.  A block is not ``closed`` when the file ends inside
+    it (``closed_at`` = end of text) or when a new block opener shows that a
+    ``}`` is missing (``closed_at`` = that line).
     """
 
     kind: str  # "virtual", "failover" or "server"
-    header: ErrorLine
-    header_ok: bool
+    name: str  # as Piranha reads it (quotes removed); "" when the opener has none
+    start: int  # offset of the opening line's first word
+    opener: str  # the opening line's text, without its line end
+    bad_opener: ErrorLine | None  # the opening line's words, when it is malformed
     items: tuple[Node, ...]
-    close: ErrorLine | None
-    closed_at: int
+    closed: bool
+    closed_at: int  # offset of the closing "}" (or where the block was closed implicitly)
+    bad_close: ErrorLine | None = None  # the closing line's words, when it is "}" followed by more
+
+    @property
+    def header(self) -> ErrorLine:
+        if self.bad_opener is not None:
+            return self.bad_opener
+        from .transformer import split_words
+
+        return ErrorLine(tuple(split_words(self.opener, self.start)), None, self.start,
+                         self.start + len(self.opener))
+
+    @property
+    def header_ok(self) -> bool:
+        return self.bad_opener is None
+
+    @property
+    def close(self) -> ErrorLine | None:
+        if not self.closed:
+            return None
+        if self.bad_close is not None:
+            return self.bad_close
+        return ErrorLine((Word("}", self.closed_at),), None, self.closed_at, self.closed_at + 1)
+
+    @property
+    def close_ok(self) -> bool:
+        return self.closed and self.bad_close is None
 
     @property
     def keyword(self) -> Word | None:
-        return self.header.words[0] if self.header.words else None
-
-    @property
-    def name(self) -> str:
         words = self.header.words
-        return words[1].value if len(words) > 1 else ""
+        return words[0] if words else None
 
     @property
     def name_word(self) -> Word | None:
@@ -137,16 +162,10 @@ class Block(NamedTuple):
         return words[1] if len(words) > 1 else None
 
     @property
-    def start(self) -> int:
-        return self.header.start
-
-    @property
     def end(self) -> int:
-        return self.close.end if self.close is not None else self.closed_at
-
-    @property
-    def close_ok(self) -> bool:
-        return self.close is not None and len(self.close.words) == 1 and self.close.bad_quote is None
+        if not self.closed:
+            return self.closed_at
+        return self.bad_close.end if self.bad_close is not None else self.closed_at + 1
 
 
 Node = Union[Setting, Comment, BlankLine, ErrorLine, Block]

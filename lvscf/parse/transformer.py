@@ -132,42 +132,41 @@ class NodeBuilder:
         return items
 
     def _block(self, children: list, context: Context) -> Block:
-        # Header: one opener token, or BADHEAD + loose tokens + EOL.
+        # Opener: one token, or BADHEAD + loose tokens + EOL.
         first = children[0]
         if first.type == "BADHEAD":
             i = 1
             while not (isinstance(children[i], Token) and children[i].type == "EOL"):
                 i += 1
-            header = self._loose(first, children[1:i])
-            header_ok = False
+            bad_opener = self._loose(first, children[1:i])
             body_start = i + 1
-            word = header.words[0].value if header.words else ""
-            kind = nearest_block_keyword(word, context)
+            words = bad_opener.words
+            kind = nearest_block_keyword(words[0].value if words else "", context)
+            name = words[1].value if len(words) > 1 else ""
+            start, opener = bad_opener.start, ""
         else:
-            header = self._line(first)
-            header_ok = True
+            bad_opener = None
             body_start = 1
-            kind = header.words[0].value
+            text = first.value
+            opener = text[: _content_end(text)]
+            start = first.start_pos
+            kind, name = _opener_kind_and_name(opener)
         # Close: CLOSE, a zero-width CLOSE fed by the recovery, or BADCLOSE + loose tokens + EOL.
         last = children[-1]
-        close: ErrorLine | None
+        bad_close = None
         if isinstance(last, Token) and last.type == "CLOSE":
             body_end = len(children) - 1
-            if last.value:
-                close = self._line(last)
-                closed_at = close.end
-            else:
-                close = None
-                closed_at = last.start_pos
+            closed = bool(last.value)
+            closed_at = last.start_pos + last.value.index("}") if closed else last.start_pos
         else:
             j = len(children) - 2
             while not (isinstance(children[j], Token) and children[j].type == "BADCLOSE"):
                 j -= 1
             body_end = j
-            close = self._loose(children[j], children[j + 1 : -1])
-            closed_at = close.end
+            bad_close = self._loose(children[j], children[j + 1 : -1])
+            closed, closed_at = True, bad_close.start
         items = self._items(children[body_start:body_end])
-        return Block(kind, header, header_ok, tuple(items), close, closed_at)
+        return Block(_SHARED(kind), name, start, opener, bad_opener, tuple(items), closed, closed_at, bad_close)
 
     # -- Lark callbacks (named after the grammar's rules) -----------------------
 
@@ -182,6 +181,23 @@ class NodeBuilder:
 
     def error_line(self, children: list) -> ErrorLine:
         return self._loose(children[0], children[1:])
+
+
+def split_words(line: str, start: int) -> list[Word]:
+    """The words of a statement line (its text without the line end) at offset ``start``."""
+    from .grammar import parser
+
+    builder: NodeBuilder = parser().options.transformer
+    return builder._split(line + "\n", 0, len(line), start)
+
+
+def _opener_kind_and_name(opener: str) -> tuple[str, str]:
+    """``virtual NAME {`` -> ("virtual", NAME as Piranha reads it)."""
+    if '"' in opener or "'" in opener:
+        words = split_words(opener, 0)
+        return words[0].value, words[1].value
+    kind, name, _brace = _RUN.findall(opener)
+    return kind, name
 
 
 def _content_end(text: str) -> int:

@@ -202,28 +202,25 @@ class _Builder:
             return _FAIL
         return number.value
 
-    def _ipv4(self, keyword: Keyword, setting: Setting):
+    def _dotted(self, keyword: Keyword, setting: Setting, code: Code, why: str, piranha: str, hint: str):
+        """An address read by inet_aton alone (no host names)."""
         word = setting.value
         address = inet_aton(word.value)
         if address is None:
-            reason = read_host(word.value)
-            why = "Piranha takes no host names here" if isinstance(reason, HostName) else reason
-            self.report(codes.INVALID_ADDRESS, word.start, word.end, f"`{keyword.name} = {word.text}`: {why}",
-                        piranha=self.piranha_says(word.start, "invalid host name or ip address"),
-                        hint="write a dotted IPv4 address")
+            self.report(code, word.start, word.end, f"`{keyword.name} = {word.text}`: {why}",
+                        piranha=self.piranha_says(word.start, piranha), hint=hint)
             return _FAIL
         return address.address
 
+    def _ipv4(self, keyword: Keyword, setting: Setting):
+        reason = read_host(setting.value.value)
+        why = "Piranha takes no host names here" if isinstance(reason, (HostName, Address)) else reason
+        return self._dotted(keyword, setting, codes.INVALID_ADDRESS, why, "invalid host name or ip address",
+                            "write a dotted IPv4 address")
+
     def _netmask(self, keyword: Keyword, setting: Setting):
-        word = setting.value
-        address = inet_aton(word.value)
-        if address is None:
-            self.report(codes.INVALID_NETMASK, word.start, word.end,
-                        f"`{keyword.name} = {word.text}`: a netmask is written as a dotted address",
-                        piranha=self.piranha_says(word.start, "Bad subnet mask specified"),
-                        hint="write e.g. 255.255.255.0")
-            return _FAIL
-        return address.address
+        return self._dotted(keyword, setting, codes.INVALID_NETMASK, "a netmask is written as a dotted address",
+                            "Bad subnet mask specified", "write e.g. 255.255.255.0")
 
     def _pmask(self, keyword: Keyword, setting: Setting):
         # lvsconfig.c: an unreadable pmask is ignored without a word; the exact text

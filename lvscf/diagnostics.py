@@ -86,7 +86,7 @@ class Diagnostic:
 
 
 def make(
-    code: Code,
+    code: Code,  # or anything else with code, name and severity (a rule)
     source: Source,
     start: int,
     end: int,

@@ -19,7 +19,7 @@ An empty file.  Use instead: a configuration with at least one active virtual
 service, for example `examples/lvs-nat-tutorial.cf`.
 """)
 
-CRLF_LINE_ENDS = Code("LVS002", "crlf-line-ends", E, "CR bytes make Piranha skip or glue lines", """\
+CRLF_LINE_ENDS = Code("LVS002", "crlf-line-ends", E, "carriage returns make Piranha skip or glue lines", """\
 ## What it does
 Flags CR bytes in a file that also uses LF line ends (DOS/Windows CRLF files,
 or an LF file with a stray CR).

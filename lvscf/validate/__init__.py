@@ -1,0 +1,47 @@
+"""Stage 3, validate: every diagnostic of a file: syntax, values, and the rules over the model.
+
+>>> import lvscf, lvscf.validate
+>>> result = lvscf.loads("virtual web {\\n     active = 1\\n}\\n")
+>>> [d.code for d in lvscf.validate.check(result)][:2]
+['LVS207', 'LVS311']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..api import LoadResult
+from ..diagnostics import Diagnostic, make, sort_key
+from . import suppress
+from .registry import CHECKS, RULES, by_code_or_name, lookup
+from .rule import Rule
+from .selection import Selection
+
+__all__ = ["check", "Selection", "RULES", "lookup", "Rule"]
+
+
+def check(result: LoadResult, selection: Selection | None = None) -> tuple[Diagnostic, ...]:
+    """All diagnostics of a loaded file that ``selection`` enables, suppressions applied, sorted."""
+    selection = selection or Selection()
+    source = result.source
+    found: list[Diagnostic] = [d for d in result.diagnostics if selection.enabled(d.code, d.name)]
+    for rule in CHECKS:
+        if not selection.enabled(rule.code, rule.name):
+            continue
+        for finding in rule.check(result.config):  # type: ignore[misc]
+            found.append(make(rule, source, finding.where.start, finding.where.end, finding.message,
+                              severity=finding.severity, hint=finding.hint,
+                              related=[(label, loc.start, loc.end) for label, loc in finding.related]))
+    directives, problems = suppress.directives(result.document, source, by_code_or_name)
+    enabled = {r.code: r for r in RULES if selection.enabled(r.code, r.name)}
+    enabled.update({r.name: r for r in enabled.values()})
+    kept = suppress.apply(found, directives, source, enabled)
+    kept += [d for d in problems if selection.enabled(d.code, d.name)]
+    kept = [d for d in kept if selection.enabled(d.code, d.name)]
+    return tuple(sorted(kept, key=sort_key))
+
+
+def rules_for(selectors: Iterable[str]) -> list[Rule]:
+    """The rules a list of selectors (codes, names, code prefixes) names."""
+    selection = Selection(select=tuple(selectors))
+    return [r for r in RULES if selection.enabled(r.code, r.name)]

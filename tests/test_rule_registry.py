@@ -1,0 +1,44 @@
+"""Meta-tests over the registry: identities are unique and well formed, every rule is documented."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lvscf.validate import RULES
+from lvscf.validate.registry import lookup
+
+_CODE = re.compile(r"^LVS\d{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def test_codes_and_names_are_unique():
+    codes = [r.code for r in RULES]
+    names = [r.name for r in RULES]
+    assert len(codes) == len(set(codes)), sorted(c for c in codes if codes.count(c) > 1)
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+    assert not set(codes) & set(names)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_identity_is_well_formed(rule):
+    assert _CODE.match(rule.code) and _NAME.match(rule.name)
+    assert rule.summary and not rule.summary[0].isupper() and not rule.summary.endswith(".")
+    assert lookup(rule.code) is rule and lookup(rule.name) is rule
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_documentation_has_the_three_sections(rule):
+    doc = rule.doc
+    for heading in ("## What it does", "## Why is this bad?", "## Example"):
+        assert heading in doc, f"{rule.code} {rule.name}: no {heading!r}"
+    example = doc.split("## Example", 1)[1]
+    assert "Use instead" in example or "use instead" in example, f"{rule.code}: the example shows no fix"
+
+
+def test_codes_are_grouped_by_hundreds():
+    stages = {"parse": "LVS0", "model": "LVS1", "suppress": "LVS9"}
+    for rule in RULES:
+        if rule.stage in stages:
+            assert rule.code.startswith(stages[rule.stage]), rule.code

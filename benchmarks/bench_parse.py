@@ -9,6 +9,7 @@ memory (ru_maxrss) belongs to that measurement alone.  Stages:
 * lark-tree:   Lark's own LALR parse of the same grammar into a parse tree (no lvscf code);
 * parse:       lvscf's syntax layer (nodes with spans, recovery, syntax diagnostics);
 * load:        lvscf.loads(): parse + typed model + all diagnostics (what the target is about);
+* check:       lvscf.loads() then every rule (`lvscf check` without the output);
 * cold CLI:    `lvscf convert --to json` on the 44-line tutorial example, whole process.
 """
 
@@ -35,6 +36,7 @@ STAGES = {
     "lark-tree": "from lvscf.parse.grammar import build_parser\np = build_parser()\nrun = lambda t: p.parse(t)",
     "parse": "from lvscf.parse import parse\nrun = lambda t: parse(t)",
     "load": "import lvscf\nrun = lambda t: lvscf.loads(t)",
+    "check": "import lvscf, lvscf.validate\nrun = lambda t: lvscf.validate.check(lvscf.loads(t))",
 }
 
 CHILD = """
@@ -102,6 +104,8 @@ def main() -> None:
     small, big = args.lines // 10, args.lines
     growth = results[("load", big)]["seconds"] / results[("load", small)]["seconds"]
     print(f"\ngrowth: 10x the lines costs {growth:.1f}x the time for load (target: at most 11x)")
+    ratio = results[("check", big)]["seconds"] / results[("load", big)]["seconds"]
+    print(f"check: {ratio:.2f}x the time of load on {big:,} lines (target: at most 1.3x)")
     runs = max(21, args.repeat)
     print(f"cold CLI: `lvscf convert --to json` on the 44-line tutorial, median of {runs} processes: "
           f"{cold_cli(runs) * 1000:.0f} ms (target: under 100 ms)")

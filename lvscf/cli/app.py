@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from .check import check
 from .common import EXIT_ERROR
 from .convert import convert
 from .fmt import fmt
+from .rules import rule, rules
 from .schema import schema
 
 app = typer.Typer(
@@ -40,8 +42,11 @@ def _root(
     """Parse, check and convert Piranha lvs.cf files."""
 
 
+app.command()(check)
 app.command()(fmt)
 app.command()(convert)
+app.command()(rules)
+app.command()(rule)
 app.command()(schema)
 
 

@@ -11,7 +11,7 @@ import typer
 from ..api import LoadResult, loads
 from ..diagnostics import Diagnostic
 from ..report.text import COLOUR, PLAIN, Palette, concise
-from .files import Input, read_input
+from .files import Input, read_input, write_text
 
 __all__ = ["EXIT_OK", "EXIT_FINDINGS", "EXIT_ERROR", "fail", "stderr_palette", "print_diagnostics", "load_input"]
 
@@ -45,7 +45,7 @@ def stderr_palette() -> Palette:
 def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
     text = concise(diagnostics, stderr_palette())
     if text:
-        sys.stderr.write(text)
+        write_text(sys.stderr, text)
 
 
 def load_input(path: str, stdin_filename: str | None) -> tuple[Input, LoadResult]:

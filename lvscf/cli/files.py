@@ -11,7 +11,7 @@ from typing import NamedTuple
 from ..api import read_bytes
 from ..errors import InputError
 
-__all__ = ["Input", "read_input", "write_atomic"]
+__all__ = ["Input", "read_input", "write_atomic", "write_text"]
 
 STDIN = "-"
 
@@ -63,3 +63,16 @@ def write_atomic(path: str, data: bytes) -> None:
         except OSError:
             pass
         raise InputError(f"{path}: cannot be written ({error.strerror or error})") from None
+
+
+def write_text(stream, text: str) -> None:
+    """Write ``text`` to a standard stream byte-exactly: bytes of the input file that are not
+    UTF-8 (kept as surrogates, see :mod:`lvscf.source`) come out as the same bytes."""
+    data = text.encode("utf-8", "surrogateescape")
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text-only stream (tests)
+        stream.write(data.decode("utf-8", "replace"))

@@ -13,7 +13,7 @@ from ..errors import InputError, UnrepresentableError
 from ..parse import codes as parse_codes
 from ..source import encode
 from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, load_input, print_diagnostics
-from .files import STDIN, write_atomic
+from .files import STDIN, write_atomic, write_text
 
 _SYNTAX_CODES = frozenset(c.code for c in parse_codes.ALL)
 
@@ -53,16 +53,17 @@ def fmt(
         if formatted == original:
             unchanged += 1
             if path == STDIN and not (check or diff):
-                sys.stdout.write(formatted)
+                write_text(sys.stdout, formatted)
             continue
         changed += 1
         if diff:
-            sys.stdout.writelines(difflib.unified_diff(original.splitlines(True), formatted.splitlines(True),
-                                                       f"{source.display} (original)", f"{source.display} (formatted)"))
+            write_text(sys.stdout, "".join(difflib.unified_diff(
+                original.splitlines(True), formatted.splitlines(True),
+                f"{source.display} (original)", f"{source.display} (formatted)")))
         elif check:
             typer.echo(f"would reformat: {source.display}", err=True)
         elif source.path is None:
-            sys.stdout.buffer.write(encode(formatted))
+            write_text(sys.stdout, formatted)
         else:
             try:
                 write_atomic(source.path, encode(formatted))

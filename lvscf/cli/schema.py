@@ -13,11 +13,15 @@ from ..emit.json import config_schema
 
 class Document(str, enum.Enum):
     config = "config"
+    diagnostics = "diagnostics"
 
 
 def schema(
-    which: Annotated[Document, typer.Argument(help="config: the model printed by `convert --to json`.")]
+    which: Annotated[Document, typer.Argument(help="config: the model printed by `convert --to json`; "
+                                                   "diagnostics: the document printed by `check --format json`.")]
     = Document.config,
 ) -> None:
     """Print a JSON Schema (draft 2020-12) of lvscf's JSON output."""
-    typer.echo(json.dumps(config_schema(), indent=2))
+    from ..report.machine import json_schema
+
+    typer.echo(json.dumps(config_schema() if which is Document.config else json_schema(), indent=2))

@@ -22,7 +22,7 @@ from ..model.config import Config, DeviceAddress, Failover, HostName, Server, Vi
 __all__ = ["SCHEMA_VERSION", "to_data", "to_json", "config_schema", "SCHEMA_ID"]
 
 SCHEMA_VERSION = 1
-SCHEMA_ID = "https://lvscf.invalid/schemas/config-v1.schema.json"
+SCHEMA_ID = "urn:lvscf:schema:config:1"
 _SKIP = ("origin",)
 
 

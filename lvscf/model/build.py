@@ -10,7 +10,6 @@ end.  Values Piranha rejects become diagnostics and leave the field as it was.
 from __future__ import annotations
 
 from collections.abc import Callable
-from ipaddress import IPv4Address
 
 from typing import NamedTuple
 

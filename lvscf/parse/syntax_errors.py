@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Code, Diagnostic, Severity, make
-from ..keywords import BLOCK_KEYWORDS, KEYWORDS, Context, Shape, keywords_in, lookup, shape_in
+from ..keywords import BLOCK_KEYWORDS, Context, Shape, keywords_in, lookup, shape_in
 from ..source import Source
 from . import codes
 from .nodes import Block, Document, ErrorLine, Setting, Word

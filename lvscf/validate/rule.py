@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
 
 from ..diagnostics import Severity
+from ..findings import Finding, Location, Rule
 from ..model.config import Config, Failover, Server, ServiceBlock, Virtual
 from ..parse.nodes import Block, Document, Node, Setting, Word
 
@@ -36,37 +36,6 @@ __all__ = [
 ]
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-
-class Location(NamedTuple):
-    """A span of the file, as character offsets."""
-
-    start: int
-    end: int
-
-
-class Finding(NamedTuple):
-    """One problem a rule found: where, what (a message naming the value and its context), what to do."""
-
-    where: Location
-    message: str
-    hint: str | None = None
-    #: other places that explain this one: (label, location)
-    related: tuple[tuple[str, Location], ...] = ()
-    #: None: the rule's own severity
-    severity: Severity | None = None
-
-
-class Rule(NamedTuple):
-    """A rule's identity.  ``check`` is None for the codes the parse and model stages report."""
-
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-    doc: str
-    check: Callable[[Config], Iterable[Finding]] | None
-    stage: str  # "parse", "model" or "rule"
 
 
 def rule(code: str, name: str, severity: Severity, summary: str):

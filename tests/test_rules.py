@@ -20,7 +20,7 @@ from conftest import FIXTURES
 from lvscf.validate import RULES, check
 
 RULE_FIXTURES = FIXTURES / "rules"
-#: Migration-report codes have their own fixtures (tests/test_convert_codes.py).
+#: Migration-report codes have their own fixtures (tests/test_keepalived_codes.py and tests/test_emit_ipvsadm.py).
 CHECKED = [r for r in RULES if r.stage != "convert"]
 _MARKER = re.compile(r"^\s*#\s*expect:\s*(.+?)\s*$")
 _DIRECTIVE = re.compile(r"^\s*#\s*lvscf\s*:", re.I)

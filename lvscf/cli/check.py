@@ -17,16 +17,8 @@ from ..report.formats import render
 from ..source import Source
 from ..validate import check as run_checks
 from ..validate.settings import ConfigError, Settings, check_selectors, find_config, load_settings
-from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, colour_enabled
+from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Format, colour_enabled
 from .files import STDIN, read_input, write_text
-
-
-class Format(str, enum.Enum):
-    full = "full"
-    concise = "concise"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
 
 
 class Colour(str, enum.Enum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import os
 import sys
 from collections.abc import Iterable
@@ -13,7 +14,17 @@ from ..diagnostics import Diagnostic
 from ..report.text import COLOUR, PLAIN, Palette, concise
 from .files import Input, read_input, write_text
 
-__all__ = ["EXIT_OK", "EXIT_FINDINGS", "EXIT_ERROR", "fail", "stderr_palette", "print_diagnostics", "load_input"]
+__all__ = ["Format", "EXIT_OK", "EXIT_FINDINGS", "EXIT_ERROR", "fail", "stderr_palette", "print_diagnostics", "load_input"]
+
+class Format(str, enum.Enum):
+    """The output formats of diagnostics (`check --format`, `convert --report-format`)."""
+
+    full = "full"
+    concise = "concise"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
 
 #: No problems (at or above the threshold) in the input.
 EXIT_OK = 0

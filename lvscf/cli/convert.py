@@ -1,4 +1,4 @@
-"""``lvscf convert``: write an lvs.cf in another form."""
+"""``lvscf convert``: write an lvs.cf as ipvsadm rules, keepalived.conf, lvs.cf again, or JSON."""
 
 from __future__ import annotations
 
@@ -9,54 +9,145 @@ from typing import Annotated
 import typer
 
 from ..api import dumps
-from ..diagnostics import Severity
+from ..diagnostics import Diagnostic, Severity
+from ..emit.conversion import Conversion
 from ..emit.json import to_json
 from ..errors import InputError, UnrepresentableError
+from ..report.formats import render
 from ..source import encode
-from .common import EXIT_FINDINGS, fail, load_input, print_diagnostics
-from .files import write_atomic
+from .common import EXIT_FINDINGS, Format, fail, load_input, print_diagnostics
+from .files import write_atomic, write_text
 
 
 class Target(str, enum.Enum):
+    ipvsadm = "ipvsadm"
+    keepalived = "keepalived"
     lvs = "lvs"
     json = "json"
 
 
+class Node(str, enum.Enum):
+    primary = "primary"
+    backup = "backup"
+
+
+class Checks(str, enum.Enum):
+    exact = "exact"
+    native = "native"
+
+
+_BY_SUFFIX = {".json": Format.json, ".sarif": Format.sarif}
+
+
 def convert(
     path: Annotated[str, typer.Argument(help="The lvs.cf to convert, or - for stdin.", metavar="PATH")],
-    to: Annotated[Target, typer.Option("--to", "-t", help="lvs: the file itself, written back losslessly. "
-                                                          "json: the typed model (see `lvscf schema`).",
-                                       case_sensitive=False)],
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.",
-                                               metavar="FILE")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Convert even when Piranha would reject the file "
-                                                        "(whatever lvscf could read is converted).")] = False,
+    to: Annotated[Target, typer.Option(
+        "--to", "-t", case_sensitive=False,
+        help="ipvsadm: the IPVS table lvsd and nanny program, in ipvsadm-save -n form (for ipvsadm-restore).  "
+             "keepalived: keepalived.conf for one director (see --node).  lvs: the file itself, written back "
+             "losslessly.  json: the typed model (see `lvscf schema`).")],
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Write here (atomically) instead of stdout.", metavar="FILE")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Convert even when Piranha would reject the file (whatever lvscf could read is "
+                        "converted).  Values a target cannot hold safely are still refused.")] = False,
+    report: Annotated[str | None, typer.Option(
+        "--report", help="Also write the migration report (what the target does differently from Piranha) "
+                         "to FILE; - for stdout.", metavar="FILE")] = None,
+    report_format: Annotated[Format | None, typer.Option(
+        "--report-format", case_sensitive=False,
+        help="Format of --report (default: json for *.json, sarif for *.sarif, else concise).")] = None,
+    node: Annotated[Node, typer.Option(
+        "--node", case_sensitive=False,
+        help="keepalived: the director this file is for.  primary: VRRP MASTER; backup: BACKUP.")]
+    = Node.primary,
+    vrid: Annotated[int, typer.Option(
+        "--vrid", min=1, max=255, help="keepalived: VRRP virtual_router_id, the same on both directors and "
+                                       "unique on the network.")] = 51,
+    interface: Annotated[str | None, typer.Option(
+        "--interface", help="keepalived: VRRP interface (default: the device of the first virtual address).",
+        metavar="IFACE")] = None,
+    checks: Annotated[Checks, typer.Option(
+        "--checks", case_sensitive=False,
+        help="keepalived: exact: checks keepalived cannot express run lvscf-probe, which reproduces nanny; "
+             "native: they become TCP_CHECK (reported).")] = Checks.exact,
+    probe: Annotated[str, typer.Option(
+        "--probe", help="keepalived: where lvscf-probe is installed on the directors.", metavar="PATH")]
+    = "/usr/local/bin/lvscf-probe",
+    flush: Annotated[bool, typer.Option(
+        "--flush", help="ipvsadm: start with -C (clear the table first), as lvsd did.")] = False,
+    timeouts: Annotated[bool, typer.Option(
+        "--timeouts", help="ipvsadm: add the --set tcp tcpfin udp line lvsd ran.")] = False,
     stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="Name to report for stdin.")]
     = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print only errors on stderr (not warnings, nor the migration report).")] = False,
 ) -> None:
-    """Convert an lvs.cf.  Diagnostics go to stderr; a file with errors is refused (exit 1)
-    unless --force."""
+    """Convert an lvs.cf.  Diagnostics and the migration report go to stderr; a file with errors is
+    refused (exit 1) unless --force, and no output file is written when the conversion fails.
+
+    Exit status: 0 converted, 1 refused (errors in the file, or a value the target cannot hold),
+    2 usage or I/O error."""
+    if report == "-" and (output is None or output == "-"):
+        raise fail("--report - and the converted text cannot both go to stdout: use -o FILE for one of them")
     try:
         source, result = load_input(path, stdin_filename)
     except InputError as error:
         raise fail(str(error)) from None
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-    shown = result.diagnostics if not quiet else errors
-    print_diagnostics(shown)
+    print_diagnostics(result.diagnostics if not quiet else errors)
     if errors and not force:
         raise fail(f"{source.display}: not converted: Piranha would reject it ({len(errors)} error(s) above); "
                    "fix them, or use --force", EXIT_FINDINGS)
+    notes: tuple[Diagnostic, ...] = ()
     try:
-        text = dumps(result) if to is Target.lvs else to_json(result.config)
+        if to is Target.lvs:
+            text = dumps(result)
+        elif to is Target.json:
+            text = to_json(result.config)
+        else:
+            conversion = _convert(to, result.config, node=node.value, vrid=vrid, interface=interface,
+                                  checks=checks.value, probe=probe, flush=flush, timeouts=timeouts)
+            text, notes = conversion.text, conversion.diagnostics
     except UnrepresentableError as error:
         raise fail(f"{source.display}: {error}", EXIT_FINDINGS) from None
-    data = encode(text)
+    except ValueError as error:  # an option the converter cannot use (e.g. --probe with a blank)
+        raise fail(str(error)) from None
+    refused = [d for d in notes if d.severity is Severity.ERROR]
+    print_diagnostics(notes if not quiet else refused)
+    if report is not None:
+        _write_report(report, report_format, notes, result.source)
+    if refused:
+        raise fail(f"{source.display}: not converted to {to.value}: {len(refused)} error(s) in the migration "
+                   "report (see above)", EXIT_FINDINGS)
     if output is None or output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        write_text(sys.stdout, text)
         return
     try:
-        write_atomic(output, data)
+        write_atomic(output, encode(text))
+    except InputError as error:
+        raise fail(str(error)) from None
+
+
+def _convert(to: Target, config, *, node: str, vrid: int, interface: str | None, checks: str, probe: str,
+             flush: bool, timeouts: bool) -> Conversion:
+    if to is Target.keepalived:
+        from ..emit.keepalived import keepalived
+
+        return keepalived(config, node=node, vrid=vrid, interface=interface, checks_mode=checks, probe=probe)
+    from ..emit.ipvsadm import ipvsadm
+
+    return ipvsadm(config, flush=flush, timeouts=timeouts)
+
+
+def _write_report(path: str, fmt: Format | None, notes: tuple[Diagnostic, ...], source) -> None:
+    if fmt is None:
+        fmt = next((f for suffix, f in _BY_SUFFIX.items() if path.endswith(suffix)), Format.concise)
+    text = render(fmt.value, notes, lambda d: source, 1)
+    if path == "-":
+        write_text(sys.stdout, text)
+        return
+    try:
+        write_atomic(path, encode(text))
     except InputError as error:
         raise fail(str(error)) from None

@@ -12,6 +12,8 @@ when pulse starts).
 
 from __future__ import annotations
 
+import functools
+
 import ipaddress
 import re
 from typing import NamedTuple
@@ -57,6 +59,7 @@ def _strtoul_base0(text: str, i: int) -> tuple[int, int, int]:
     return (int(text[i:j], base) if j > i else 0), j, base
 
 
+@functools.lru_cache(maxsize=2048)  # a file repeats a few values (0, 1, 80, ...) thousands of times
 def read_int(text: str) -> Number | None:
     """``strtol(text, &end, 0)`` requiring ``*end == 0``; None where Piranha says "integer expected"."""
     if text.isdigit() and text.isascii() and (text[0] != "0" or text == "0"):

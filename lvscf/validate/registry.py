@@ -1,13 +1,16 @@
 """Every diagnostic lvscf can report, in one explicit list.
 
-The parse and model stages report their own codes (LVS0xx, LVS101-LVS108);
-they are listed here with the rules so that selection, suppression,
-documentation and SARIF treat every code alike.  Codes are never reused: a
+The parse and model stages report their own codes (LVS0xx, LVS101-LVS108),
+and the converters' migration reports theirs (LVS6xx ipvsadm, LVS7xx
+keepalived); they are listed here with the rules so that selection,
+suppression, documentation and SARIF treat every code alike.  Codes are never reused: a
 rule that is removed keeps its code reserved.
 """
 
 from __future__ import annotations
 
+from ..emit import ipvsadm as ipvsadm_emitter
+from ..emit.keepalived import codes as keepalived_codes
 from ..model import codes as model_codes
 from ..parse import codes as parse_codes
 from . import suppress
@@ -30,6 +33,8 @@ RULES: tuple[Rule, ...] = (
     *(f.rule for f in cluster.RULES),
     *(f.rule for f in health.RULES),
     *suppress.RULES,
+    *ipvsadm_emitter.CODES,
+    *keepalived_codes.ALL,
 )
 
 #: The rules that run over the model, in code order.

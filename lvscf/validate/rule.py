@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from ..diagnostics import Severity
 from ..findings import Finding, Location, Rule
@@ -32,10 +33,44 @@ from ..parse.nodes import Block, Document, Node, Setting, Word
 __all__ = [
     "ERROR", "WARNING", "INFO", "Rule", "Finding", "Location", "rule", "value_of", "setting_of", "header_of",
     "at_word", "at_node", "file_start", "services", "active_virtuals", "servers", "active_servers", "is_set",
-    "raw_value", "where",
+    "raw_value", "where", "per_config", "forget",
 ]
 
+T = TypeVar("T")
+
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+_CACHES: list[list] = []
+
+
+def per_config(compute: Callable[[Config], T]) -> Callable[[Config], T]:
+    """Compute ``compute(config)`` once per model and share it between rules.
+
+    Several rules walk the same derived data (every numeric setting, every
+    block with its settings); a full check of a 100,000-line file would
+    otherwise build it once per rule.  Only the latest model's value is kept,
+    and :func:`forget` (called at the end of every check) drops it, so no
+    model outlives its check through a cache.
+    """
+    last: list = [None, None]
+    _CACHES.append(last)
+
+    def cached(config: Config) -> T:
+        if last[0] is config:
+            return last[1]
+        value = compute(config)
+        last[0], last[1] = config, value
+        return value
+
+    cached.__doc__ = compute.__doc__
+    return cached
+
+
+def forget() -> None:
+    """Drop every :func:`per_config` value."""
+    for last in _CACHES:
+        last[0] = last[1] = None
 
 
 def rule(code: str, name: str, severity: Severity, summary: str):

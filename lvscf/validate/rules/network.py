@@ -41,6 +41,7 @@ from ..rule import (
     at_word,
     header_of,
     is_set,
+    per_config,
     raw_value,
     rule,
     services,
@@ -82,6 +83,12 @@ def _network(address: IPv4Address, prefix: int) -> IPv4Network:
     return IPv4Network((address, prefix), strict=False)
 
 
+def _same_subnet(a: IPv4Address, b: IPv4Address, prefix: int) -> bool:
+    """``b in _network(a, prefix)`` without building the network (rules test thousands of VIPs)."""
+    mask = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF
+    return int(a) & mask == int(b) & mask
+
+
 def _key(host):
     """How pulse tells VIPs apart: by address (host names: by name, case-insensitively)."""
     return host if isinstance(host, IPv4Address) else ("name", str(host).lower())
@@ -121,6 +128,7 @@ def _running(config: Config) -> list[ServiceBlock]:
 Plumbed = tuple[ServiceBlock, DeviceAddress]
 
 
+@per_config
 def _plumbing(config: Config) -> tuple[list[Plumbed], list[tuple[Plumbed, Plumbed]]]:
     """The blocks whose VIP pulse brings up (the first active block per VIP), with their address; and
     the later blocks with an already used VIP, each with the one that decides it."""
@@ -338,13 +346,11 @@ def vip_network_or_broadcast(config: Config) -> Iterator[Finding]:
         prefix = _prefix(block.vip_nmask)
         if vip is None or prefix is None or not 0 < prefix < 31:
             continue
-        subnet = _network(vip, prefix)
-        if vip == subnet.network_address:
-            what = "network address"
-        elif vip == subnet.broadcast_address:
-            what = "broadcast address"
-        else:
+        host = int(vip) & (0xFFFFFFFF >> prefix)
+        if host not in (0, 0xFFFFFFFF >> prefix):
             continue
+        what = "network address" if host == 0 else "broadcast address"
+        subnet = _network(vip, prefix)
         yield Finding(value_of(block, "address"),
                       f"VIP {vip} of {where(block)} is the {what} of its subnet {subnet} (vip_nmask "
                       f"{block.vip_nmask}): hosts on that network, the director included, treat it as a broadcast "
@@ -406,8 +412,8 @@ def nat_router_in_vip_subnet(config: Config) -> Iterator[Finding]:
         prefix = _prefix(block.vip_nmask)
         if prefix is None or not 0 < prefix < 32:
             continue
-        subnet = _network(vip, prefix)
-        if router in subnet:
+        if _same_subnet(vip, router, prefix):
+            subnet = _network(vip, prefix)
             yield Finding(value_of(config, "nat_router"),
                           f"nat_router {router} lies in the subnet {subnet} of the VIP of {where(block)}: the real "
                           f"servers' gateway is on the public network, so clients there get replies straight from "

@@ -23,7 +23,7 @@ from ...model.config import UNSET_ADDRESS, Config, Failover
 from ...model.services import TCP_SERVICES
 from ...model.values import Address, HostName, Number, inet_aton, read_host, read_int
 from ...parse.nodes import Block, Setting, Word
-from ..rule import ERROR, INFO, WARNING, Finding, Location, at_word, header_of, rule, services, where
+from ..rule import ERROR, INFO, WARNING, Finding, Location, at_word, header_of, per_config, rule, services, where
 
 # -- shared helpers ---------------------------------------------------------------------
 
@@ -32,10 +32,12 @@ _KIND: dict[Context, dict[str, Kind]] = {
     context: {name: kind_in(keyword, context) for name, keyword in keywords_in(context).items()}
     for context in Context
 }
-_NUMERIC = frozenset({Kind.INT, Kind.BOOL, Kind.PORT})
-_HOSTS = frozenset({Kind.HOST, Kind.HOST_NONZERO, Kind.ADDRESS})
-_ADDRESSES = _HOSTS | {Kind.IPV4, Kind.NETMASK, Kind.PMASK}
-_MASKS = frozenset({Kind.NETMASK, Kind.PMASK})
+# Tuples, not sets: membership then compares enum members by identity instead of calling
+# Enum.__hash__ (a Python-level function) for each of the hundreds of thousands of settings.
+_NUMERIC = (Kind.INT, Kind.BOOL, Kind.PORT)
+_HOSTS = (Kind.HOST, Kind.HOST_NONZERO, Kind.ADDRESS)
+_ADDRESSES = (*_HOSTS, Kind.IPV4, Kind.NETMASK, Kind.PMASK)
+_MASKS = (Kind.NETMASK, Kind.PMASK)
 _C_SPACE = " \t\n\v\f\r"
 _MAX_NAMED = 5  # servers named in one message
 
@@ -54,24 +56,48 @@ def _written(obj) -> Mapping[str, Setting]:
     return origin.settings if origin is not None else {}
 
 
-def _scopes(config: Config) -> Iterator[_Scope]:
-    """The top level, every virtual and failover block, and every server block in them."""
-    yield _Scope(config, Context.TOP, "", _written(config))
+@per_config
+def _typed(config: Config) -> list[tuple[_Scope, Setting, Kind]]:
+    """Every effective setting of the top level, every virtual and failover block and every
+    server block, with how Piranha reads its value."""
+    out = []
+
+    def scope(obj, context: Context, label: str) -> None:
+        s = _Scope(obj, context, label, _written(obj))
+        table = _KIND[context]
+        out.extend((s, setting, table[key]) for key, setting in s.settings.items() if key in table)
+
+    scope(config, Context.TOP, "")
     for block in services(config):
         label = where(block)
-        yield _Scope(block, Context.SERVICE, label, _written(block))
+        scope(block, Context.SERVICE, label)
         for server in block.servers:
-            yield _Scope(server, Context.SERVER, f'server "{server.name}" of {label}', _written(server))
+            scope(server, Context.SERVER, f'server "{server.name}" of {label}')
+    return out
 
 
-def _of_kind(config: Config, kinds: frozenset[Kind]) -> Iterator[tuple[_Scope, Setting, Kind]]:
-    """Every effective setting whose value Piranha reads as one of ``kinds``."""
-    for scope in _scopes(config):
-        table = _KIND[scope.context]
-        for key, setting in scope.settings.items():
-            kind = table.get(key)
-            if kind in kinds:
-                yield scope, setting, kind
+@per_config
+def _by_kind(config: Config) -> dict[Kind, list[tuple[_Scope, Setting, Kind]]]:
+    index: dict[Kind, list[tuple[_Scope, Setting, Kind]]] = {}
+    for item in _typed(config):
+        index.setdefault(item[2], []).append(item)
+    return index
+
+
+def _of_kind(config: Config, kinds: tuple[Kind, ...]) -> Iterator[tuple[_Scope, Setting, Kind]]:
+    """Every effective setting whose value Piranha reads as one of ``kinds`` (in file order per kind)."""
+    index = _by_kind(config)
+    return (item for kind in kinds for item in index.get(kind, ()))
+
+
+@per_config
+def _addresses(config: Config) -> list[tuple[_Scope, Setting, Kind, Word, Address | None]]:
+    """Every effective address or mask setting, its value token, and what inet_aton reads (None: no address)."""
+    out = []
+    for scope, setting, kind in _of_kind(config, _ADDRESSES):
+        word = setting.value
+        out.append((scope, setting, kind, word, inet_aton(word.value)))
+    return out
 
 
 def _in(label: str) -> str:
@@ -88,12 +114,15 @@ def _accepted(number: Number | None, kind: Kind) -> bool:
     return number is not None and (kind is not Kind.BOOL or number.value in (0, 1))
 
 
-def _numbers(config: Config) -> Iterator[tuple[_Scope, Setting, Kind, Number]]:
+@per_config
+def _numbers(config: Config) -> list[tuple[_Scope, Setting, Kind, Number]]:
     """Every effective numeric setting written as a number Piranha accepts."""
+    out = []
     for scope, setting, kind in _of_kind(config, _NUMERIC):
         number = read_int(setting.value.value)
         if _accepted(number, kind):
-            yield scope, setting, kind, number  # type: ignore[misc]
+            out.append((scope, setting, kind, number))
+    return out
 
 
 def _reading(setting: Setting, kind: Kind, value: int) -> str:
@@ -230,8 +259,8 @@ def non_decimal_number(config: Config) -> Iterator[Finding]:
     Use instead: `port = 443`.
     """
     for scope, setting, kind, number in _numbers(config):
-        if number.wrapped or number.empty:
-            continue
+        if number.wrapped or number.empty or number.base == 10 and not number.padded and not number.signed:
+            continue  # plain decimal: nothing to say (and the case of almost every number)
         sign, digits = _digits(setting.value.value)
         reasons: list[str] = []
         if number.padded:
@@ -395,14 +424,12 @@ def ambiguous_address(config: Config) -> Iterator[Finding]:
     `address = 192.168.010.20 eth0:1`.  Use instead:
     `address = 192.168.10.20 eth0:1`.
     """
-    for scope, setting, kind in _of_kind(config, _ADDRESSES):
-        word = setting.value
-        address = inet_aton(word.value)
-        if address is None:
-            continue  # a host name (LVS115), or not an address at all (LVS105, LVS106, LVS119)
-        finding = _address_finding(scope, setting, kind, word, address)
-        if finding is not None:
-            yield finding
+    for scope, setting, kind, word, address in _addresses(config):
+        # None: a host name (LVS115), or not an address at all (LVS105, LVS106, LVS119)
+        if address is not None and (address.shorthand or address.octal_or_hex or address.ignored_text):
+            finding = _address_finding(scope, setting, kind, word, address)
+            if finding is not None:
+                yield finding
 
 
 def _address_finding(scope: _Scope, setting: Setting, kind: Kind, word: Word, address: Address) -> Finding | None:
@@ -470,7 +497,7 @@ def service_name_port(config: Config) -> Iterator[Finding]:
     ## Example
     `port = http`.  Use instead: `port = 80`.
     """
-    for scope, setting, _kind in _of_kind(config, frozenset({Kind.PORT})):
+    for scope, setting, _kind in _of_kind(config, (Kind.PORT,)):
         text = setting.value.value
         if read_int(text) is not None:
             continue
@@ -513,9 +540,8 @@ def host_name(config: Config) -> Iterator[Finding]:
     ## Example
     `primary = lvs1.example.com`.  Use instead: `primary = 192.168.0.11`.
     """
-    for scope, setting, _kind in _of_kind(config, _HOSTS):
-        word = setting.value
-        if not isinstance(read_host(word.value), HostName):
+    for scope, setting, kind, word, address in _addresses(config):
+        if address is not None or kind not in _HOSTS or not isinstance(read_host(word.value), HostName):
             continue
         yield Finding(at_word(word),
                       f"`{setting.key} = {word.text}`{_in(scope.label)} is a host name: Piranha resolves it (DNS or "

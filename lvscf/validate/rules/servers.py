@@ -617,6 +617,17 @@ def server_port_out_of_range(config: Config) -> Iterator[Finding]:
                       hint="write the port the real server's service listens on (1-65535)")
 
 
+def _inactive(obj, message: str, use: str, should: str) -> Iterator[Finding]:
+    """An inactive block: ``message`` with ``{}`` for why (``active = 0``, or no line at all)."""
+    if not is_set(obj, "active") and _garbled(obj, "active"):
+        return  # an `active` line Piranha cannot read: the parse stage reports it
+    if is_set(obj, "active"):
+        why, hint = "active = 0", f"write `active = 1` to {use}, or delete the block if it is no longer needed"
+    else:
+        why, hint = "no `active` line: active defaults to 0", f"add `active = 1` if {should}"
+    yield Finding(value_of(obj, "active"), message.format(why), hint=hint)
+
+
 @rule("LVS310", "inactive-server", INFO, "a real server Piranha never uses (active is 0)")
 def inactive_server(config: Config) -> Iterator[Finding]:
     """## What it does
@@ -643,15 +654,9 @@ def inactive_server(config: Config) -> Iterator[Finding]:
     """
     for virtual in _used_virtuals(config):
         for server in virtual.servers:
-            if server.active or (not is_set(server, "active") and _garbled(server, "active")):
-                continue
-            if is_set(server, "active"):
-                why, hint = "active = 0", "write `active = 1` to use it, or delete the block if it is no longer needed"
-            else:
-                why, hint = "no `active` line: active defaults to 0", "add `active = 1` if it should take traffic"
-            yield Finding(value_of(server, "active"),
-                          f"{_server(virtual, server)} is not active ({why}): lvsd never checks it or sends it "
-                          f"connections", hint=hint)
+            if not server.active:
+                yield from _inactive(server, f"{_server(virtual, server)} is not active ({{}}): lvsd never checks "
+                                     "it or sends it connections", "use it", "it should take traffic")
 
 
 @rule("LVS311", "no-active-servers", WARNING, "an active virtual without an active real server")
@@ -784,15 +789,10 @@ def inactive_virtual(config: Config) -> Iterator[Finding]:
     if not _runs_lvs(config) or not any(v.active for v in config.virtuals):
         return  # no active virtual at all: LVS401 (pulse exits) says it once
     for virtual in config.virtuals:
-        if virtual.active or (not is_set(virtual, "active") and _garbled(virtual, "active")):
-            continue
-        if is_set(virtual, "active"):
-            why, hint = "active = 0", "write `active = 1` to run it, or delete the block if it is no longer needed"
-        else:
-            why, hint = "no `active` line: active defaults to 0", "add `active = 1` if the service should run"
-        yield Finding(value_of(virtual, "active"),
-                      f'virtual "{virtual.name}" is not active ({why}): lvsd creates no service for it and pulse '
-                      f"does not bring up its VIP for it", hint=hint)
+        if not virtual.active:
+            yield from _inactive(virtual, f'virtual "{virtual.name}" is not active ({{}}): lvsd creates no service '
+                                 "for it and pulse does not bring up its VIP for it", "run it",
+                                 "the service should run")
 
 
 @rule("LVS314", "duplicate-block-name", WARNING, "two virtual (or failover) blocks with the same name")

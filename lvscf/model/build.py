@@ -95,9 +95,11 @@ class _Builder:
         document = parsed.document
         values: dict[str, object] = {}
         settings: dict[str, Setting] = {}
+        written: dict[str, Setting] = {}
         virtuals: list[Virtual] = []
         failovers: list[Failover] = []
-        for block in self._settings_and_blocks(document.items, Context.TOP, values, settings, "at the top level"):
+        for block in self._settings_and_blocks(document.items, Context.TOP, values, settings, written,
+                                               "at the top level"):
             built = self.service_block(block)
             (failovers if isinstance(built, Failover) else virtuals).append(built)
         # lvsconfig.c, end of parseConfiguration: without primary_private, both private
@@ -106,32 +108,39 @@ class _Builder:
             values["primary_private"] = values.get("primary", UNSET_ADDRESS)
             values["backup_private"] = values.get("backup", UNSET_ADDRESS)
         return Config(**values, virtuals=tuple(virtuals), failovers=tuple(failovers),  # type: ignore[arg-type]
-                      origin=Origin(document, self.source))
+                      origin=Origin(document, self.source, written))
 
     def service_block(self, block: Block) -> Virtual | Failover:
         values: dict[str, object] = {}
         settings: dict[str, Setting] = {}
+        written: dict[str, Setting] = {}
         servers: list[Server] = []
         where = f'in {block.kind} block "{block.name}"'
-        for server in self._settings_and_blocks(block.items, Context.SERVICE, values, settings, where):
+        for server in self._settings_and_blocks(block.items, Context.SERVICE, values, settings, written, where):
             servers.append(self.server(server, values.get("port", 80)))  # type: ignore[arg-type]
         cls = Failover if block.kind == "failover" else Virtual
         return cls(name=block.name, **values, servers=tuple(servers),  # type: ignore[arg-type]
-                   origin=Origin(block, self.source))
+                   origin=Origin(block, self.source, written))
 
     def server(self, block: Block, port: int) -> Server:
         values: dict[str, object] = {"port": port}
         settings: dict[str, Setting] = {}
+        written: dict[str, Setting] = {}
         where = f'in server block "{block.name}"'
-        for _ in self._settings_and_blocks(block.items, Context.SERVER, values, settings, where):
+        for _ in self._settings_and_blocks(block.items, Context.SERVER, values, settings, written, where):
             pass  # the grammar allows no blocks inside a server
-        return Server(name=block.name, **values, origin=Origin(block, self.source))  # type: ignore[arg-type]
+        return Server(name=block.name, **values, origin=Origin(block, self.source, written))  # type: ignore[arg-type]
 
-    def _settings_and_blocks(self, items, context: Context, values: dict, settings: dict, where: str):
-        """Apply the settings of one block in order; yield its sub-blocks at the point they start."""
+    def _settings_and_blocks(self, items, context: Context, values: dict, settings: dict, written: dict,
+                             where: str):
+        """Apply the settings of one block in order; yield its sub-blocks at the point they start.
+
+        ``settings`` gets every setting Piranha applied; ``written`` only the statements the grammar read.
+        """
         first = context is Context.SERVICE
         for node in items:
             if isinstance(node, Setting):
+                written[node.key] = node
                 self.apply(context, node, values, settings, where)
             elif isinstance(node, ErrorLine):
                 # Lines Piranha reads although lvscf's grammar does not (a quote error it

@@ -96,13 +96,21 @@ class DeviceAddress:
 
 
 class Origin(NamedTuple):
-    """Where an object came from: its syntax node (and the file's source, for positions)."""
+    """Where an object came from: its syntax node (and the file's source, for positions).
+
+    ``written`` maps every key written in the block (as a statement lvscf's
+    grammar reads) to its last setting; the builder fills it as it reads the
+    block, so rules look keys up without scanning the block again.
+    """
 
     node: Block | Document
     source: Source
+    written: Mapping[str, Setting] | None = None
 
     def setting(self, key: str) -> Setting | None:
         """The setting Piranha took ``key``'s value from: the last one in the block."""
+        if self.written is not None:
+            return self.written.get(key)
         for item in reversed(self.node.items):
             if isinstance(item, Setting) and item.key == key:
                 return item
@@ -111,6 +119,8 @@ class Origin(NamedTuple):
     @property
     def settings(self) -> Mapping[str, Setting]:
         """Every key written in the block, with the setting that gave it its value."""
+        if self.written is not None:
+            return self.written
         found: dict[str, Setting] = {}
         for item in self.node.items:
             if isinstance(item, Setting):

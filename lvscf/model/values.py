@@ -113,6 +113,11 @@ _PLAIN_QUAD = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.)
                          r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")
 
 
+def plain_quad(text: str) -> bool:
+    """``a.b.c.d`` in plain decimal: inet_aton reads exactly what it says."""
+    return _PLAIN_QUAD.fullmatch(text) is not None
+
+
 def inet_aton(text: str) -> Address | None:
     """glibc ``inet_aton``; None where it fails."""
     if _PLAIN_QUAD.fullmatch(text):

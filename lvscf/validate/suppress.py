@@ -88,6 +88,8 @@ def directives(document: Document, source: Source, known: dict[str, Rule]) -> tu
     """The directives of a document, and diagnostics for the malformed ones and unknown codes."""
     found: list[Directive] = []
     problems: list[Diagnostic] = []
+    if not _PREFIX.search(document.text):
+        return found, problems  # no directive anywhere: skip walking every block of a large file
     seen_statement = [False]
 
     def walk(items) -> None:

@@ -22,21 +22,18 @@ from collections.abc import Iterator
 
 from ...model.config import Config, Failover, Protocol, Service, ServiceBlock, Virtual
 from ...parse.nodes import ErrorLine
-from ..rule import ERROR, INFO, WARNING, Finding, Location, raw_value, rule, setting_of, value_of, where
+from ..rule import ERROR, INFO, WARNING, Finding, Location, per_config, raw_value, rule, setting_of, value_of, where
 
 # -- which blocks nanny checks ------------------------------------------------------------
 
 
-def _monitored(config: Config) -> Iterator[ServiceBlock]:
+@per_config
+def _monitored(config: Config) -> list[ServiceBlock]:
     """The blocks a nanny runs for: what ``service`` selects, active, and (virtuals) with an active server."""
     if config.service is Service.fos:
-        for failover in config.failovers:
-            if failover.active:
-                yield failover
-        return
-    for virtual in config.virtuals:
-        if virtual.active and any(server.active for server in virtual.servers):
-            yield virtual
+        return [failover for failover in config.failovers if failover.active]
+    return [virtual for virtual in config.virtuals
+            if virtual.active and any(server.active for server in virtual.servers)]
 
 
 def _monitored_virtuals(config: Config) -> Iterator[Virtual]:

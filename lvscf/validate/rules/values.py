@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from ipaddress import IPv4Address
-from typing import NamedTuple
 
 from ...keywords import Context, Kind, keywords_in, kind_in, lookup
 from ...model.config import UNSET_ADDRESS, Config, Failover
 from ...model.services import TCP_SERVICES
-from ...model.values import Address, HostName, Number, inet_aton, read_host, read_int
+from ...model.values import Address, HostName, Number, inet_aton, plain_quad, read_host, read_int
 from ...parse.nodes import Block, Setting, Word
 from ..rule import ERROR, INFO, WARNING, Finding, Location, at_word, header_of, per_config, rule, services, where
 
@@ -42,13 +41,26 @@ _C_SPACE = " \t\n\v\f\r"
 _MAX_NAMED = 5  # servers named in one message
 
 
-class _Scope(NamedTuple):
+class _Scope:
     """One block of the file (or the top level), how messages name it, and what is written in it."""
 
-    obj: object
-    context: Context
-    label: str  # "" at the top level, else `virtual "www"`, `server "web1" of virtual "www"`
-    settings: Mapping[str, Setting]  # key -> the setting Piranha takes the value from
+    __slots__ = ("obj", "context", "parent", "settings")
+
+    def __init__(self, obj, context: Context, parent, settings: Mapping[str, Setting]) -> None:
+        self.obj = obj
+        self.context = context
+        self.parent = parent  # a server's virtual or failover block
+        self.settings = settings  # key -> the setting Piranha takes the value from
+
+    @property
+    def label(self) -> str:
+        """"" at the top level, else `virtual "www"`, `server "web1" of virtual "www"` (made only for a
+        message: most scopes never need it)."""
+        if self.context is Context.TOP:
+            return ""
+        if self.context is Context.SERVICE:
+            return where(self.obj)
+        return f'server "{self.obj.name}" of {where(self.parent)}'
 
 
 def _written(obj) -> Mapping[str, Setting]:
@@ -56,47 +68,54 @@ def _written(obj) -> Mapping[str, Setting]:
     return origin.settings if origin is not None else {}
 
 
+#: Every kind, numbered: settings are grouped by kind number (an int hashes in C; Kind does not).
+_KINDS = tuple(Kind)
+_SLOT = {kind: i for i, kind in enumerate(_KINDS)}
+#: context -> key -> (kind, its number)
+_TYPED_KEYS = {context: {key: (kind, _SLOT[kind]) for key, kind in table.items()} for context, table in _KIND.items()}
+
+
 @per_config
-def _typed(config: Config) -> list[tuple[_Scope, Setting, Kind]]:
+def _typed(config: Config) -> list[list[tuple[_Scope, Setting, Kind]]]:
     """Every effective setting of the top level, every virtual and failover block and every
-    server block, with how Piranha reads its value."""
-    out = []
+    server block, with how Piranha reads its value, grouped by kind (file order within a kind)."""
+    groups: list[list[tuple[_Scope, Setting, Kind]]] = [[] for _ in _KINDS]
 
-    def scope(obj, context: Context, label: str) -> None:
-        s = _Scope(obj, context, label, _written(obj))
-        table = _KIND[context]
-        out.extend((s, setting, table[key]) for key, setting in s.settings.items() if key in table)
+    def scope(obj, context: Context, parent) -> None:
+        s = _Scope(obj, context, parent, _written(obj))
+        table = _TYPED_KEYS[context]
+        for key, setting in s.settings.items():
+            typed = table.get(key)
+            if typed is not None:
+                groups[typed[1]].append((s, setting, typed[0]))
 
-    scope(config, Context.TOP, "")
+    scope(config, Context.TOP, None)
     for block in services(config):
-        label = where(block)
-        scope(block, Context.SERVICE, label)
+        scope(block, Context.SERVICE, None)
         for server in block.servers:
-            scope(server, Context.SERVER, f'server "{server.name}" of {label}')
-    return out
-
-
-@per_config
-def _by_kind(config: Config) -> dict[Kind, list[tuple[_Scope, Setting, Kind]]]:
-    index: dict[Kind, list[tuple[_Scope, Setting, Kind]]] = {}
-    for item in _typed(config):
-        index.setdefault(item[2], []).append(item)
-    return index
+            scope(server, Context.SERVER, block)
+    return groups
 
 
 def _of_kind(config: Config, kinds: tuple[Kind, ...]) -> Iterator[tuple[_Scope, Setting, Kind]]:
     """Every effective setting whose value Piranha reads as one of ``kinds`` (in file order per kind)."""
-    index = _by_kind(config)
-    return (item for kind in kinds for item in index.get(kind, ()))
+    groups = _typed(config)
+    return (item for kind in kinds for item in groups[_SLOT[kind]])
+
+
+#: In :func:`_addresses`: a plain dotted quad, which neither LVS113 nor LVS115 has anything to say about.
+_PLAIN = Address(UNSET_ADDRESS, 4, False, "")
 
 
 @per_config
 def _addresses(config: Config) -> list[tuple[_Scope, Setting, Kind, Word, Address | None]]:
-    """Every effective address or mask setting, its value token, and what inet_aton reads (None: no address)."""
+    """Every effective address or mask setting, its value token, and what inet_aton reads (None: no
+    address; :data:`_PLAIN`: a plain dotted quad, not read further)."""
     out = []
     for scope, setting, kind in _of_kind(config, _ADDRESSES):
         word = setting.value
-        out.append((scope, setting, kind, word, inet_aton(word.value)))
+        text = word.value
+        out.append((scope, setting, kind, word, _PLAIN if plain_quad(text) else inet_aton(text)))
     return out
 
 
@@ -116,10 +135,15 @@ def _accepted(number: Number | None, kind: Kind) -> bool:
 
 @per_config
 def _numbers(config: Config) -> list[tuple[_Scope, Setting, Kind, Number]]:
-    """Every effective numeric setting written as a number Piranha accepts."""
+    """Every effective numeric setting written as a number Piranha accepts, except plain decimals of
+    up to 9 digits: neither octal, nor hex, nor signed, nor padded, nor empty, nor too large for an
+    int, they give LVS110-LVS112 nothing to say, and they are nearly all numbers of a file."""
     out = []
     for scope, setting, kind in _of_kind(config, _NUMERIC):
-        number = read_int(setting.value.value)
+        text = setting.value.value
+        if text.isdigit() and len(text) < 10 and text.isascii() and (text[0] != "0" or text == "0"):
+            continue
+        number = read_int(text)
         if _accepted(number, kind):
             out.append((scope, setting, kind, number))
     return out

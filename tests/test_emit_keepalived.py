@@ -420,3 +420,14 @@ def test_conversion_matches_the_reviewed_snapshot(path):
             golden.parent.mkdir(parents=True, exist_ok=True)
             golden.write_text(text, encoding="utf-8")
         assert golden.read_text(encoding="utf-8") == text, name
+
+
+def test_what_is_not_reproduced_is_also_a_comment_in_the_file():
+    text = cluster(weight=50, extra="     load_monitor = uptime\n").replace("reentry = 5", "reentry = 60")
+    native = convert(text, checks_mode="native").text
+    vs = native[native.index("virtual_server"):]
+    for code in ("LVS707", "LVS708", "LVS709"):
+        assert f"({code})" in vs.split("real_server")[0], code
+    exact = convert(text).text
+    assert "# nanny's health check, run by lvscf-probe (a failed server returns after 12 good checks" in exact
+    assert "(LVS707)" not in exact

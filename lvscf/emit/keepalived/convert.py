@@ -77,7 +77,7 @@ def keepalived(config: Config, *, node: str = "primary", vrid: int = 51, interfa
     top: list[Item] = [*_header(node), Blank(),
                        vrrp.global_defs(config, node=node, vrrp=instance is not None, scripts=scripts, notes=notes)]
     if instance is not None:
-        top += [Blank(), instance]
+        top += [Blank(), *(Comment(text) for text in vrrp.remark(config)), instance]
     diagnostics = report(config, notes.items)
     if notes.refused:
         return Conversion("", diagnostics)
@@ -173,6 +173,7 @@ def _virtual_server(virtual: Virtual, config: Config, native: bool, probe: str, 
     plan = checks.plan(virtual, native, probe, notes)
     if plan is None:
         return None
+    body[:0] = [Comment(text) for text in _remarks(virtual, plan, native)]
     seen: dict[tuple[str, int | None], str] = {}
     for server in servers:
         where = value_of(server, "address")
@@ -210,6 +211,30 @@ def _virtual_server(virtual: Virtual, config: Config, native: bool, probe: str, 
     if not any(isinstance(item, Directive) and item.keyword == "real_server" for item in body):
         return None
     return Directive("virtual_server", head, tuple(body))
+
+
+def _remarks(virtual: Virtual, plan: checks.Check, native: bool) -> list[str]:
+    """Short comments for the top of a virtual_server: how its check maps, and what is not reproduced
+    (generated text only: nothing from lvs.cf but numbers)."""
+    needed = checks.reentry_checks(virtual)
+    out = []
+    if plan.kind == "probe":
+        out.append("nanny's health check, run by lvscf-probe"
+                   + (f" (a failed server returns after {needed} good checks in a row)" if needed > 1 else ""))
+    elif plan.kind == "http":
+        out.append("nanny's HTTP check as HTTP_GET: any status; keepalived adds Host and User-Agent (LVS710)")
+    elif native and (virtual.send_program is not None or virtual.send is not None or virtual.expect is not None
+                     or virtual.protocol is Protocol.udp):
+        out.append("not reproduced: nanny's exchange with the server; this checker only connects (LVS711)")
+    if plan.kind != "probe" and needed > 1:
+        out.append(f"not reproduced: a failed server returned after {needed} good checks in a row (LVS707)")
+    if any(s.weight > 1 for s in virtual.active_servers()):
+        out.append("not reproduced: nanny's slow start from weight/32, doubled every 20 s (LVS708)")
+    if virtual.load_monitor is not None and virtual.load_monitor != "none":
+        out.append("not reproduced: load_monitor's weight scaling by the real servers' load (LVS709)")
+    if virtual.client_monitor != "/usr/sbin/nanny":
+        out.append("not reproduced: the custom client_monitor (LVS720)")
+    return out
 
 
 def _report_lost_behaviour(virtual: Virtual, config: Config, notes: Notes) -> None:

@@ -193,6 +193,14 @@ def instance(config: Config, plumbed: Plumbing, *, node: str, vrid: int, iface: 
     return Directive("vrrp_instance", (INSTANCE,), tuple(body))
 
 
+def remark(config: Config) -> list[str]:
+    """The comment above the VRRP instance: what it replaces."""
+    if not two_directors(config):
+        return ["The addresses pulse brought up on the (single) active director."]
+    return ["pulse's fail-over: the addresses it brought up on the active director, moved by VRRP",
+            "between the two directors.  No preemption: pulse never took the service back."]
+
+
 def global_defs(config: Config, *, node: str, vrrp: bool, scripts: bool, notes: Notes) -> Directive:
     body = [Directive("router_id", (f"piranha_{node}",)),
             # lvsd flushed the whole IPVS table (ipvsadm -C) when it started

@@ -431,3 +431,13 @@ def test_what_is_not_reproduced_is_also_a_comment_in_the_file():
     exact = convert(text).text
     assert "# nanny's health check, run by lvscf-probe (a failed server returns after 12 good checks" in exact
     assert "(LVS707)" not in exact
+
+
+def test_host_name_vip_of_a_fwmark_virtual_is_refused_not_dropped():
+    c = convert(cluster(extra="     fwmark = 7\n").replace("address = 10.0.0.100 eth0:1", "address = vip.example.com eth0:1"))
+    assert c.text == "" and [(d.code, d.line) for d in c.diagnostics if d.severity.name == "ERROR"] == [("LVS702", 11)]
+
+
+def test_an_out_of_range_virtual_port_is_refused_at_the_port_line():
+    c = convert(cluster().replace("     port = 80\n", "     port = 70000\n"))
+    assert [(d.code, d.line) for d in c.diagnostics if d.severity.name == "ERROR"] == [("LVS701", 13)]

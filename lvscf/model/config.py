@@ -182,6 +182,12 @@ class ServiceBlock:
     def active_servers(self) -> tuple[Server, ...]:
         return tuple(s for s in self.servers if s.active)
 
+    @property
+    def implicit_http(self) -> bool:
+        """nanny's built-in check (``GET / HTTP/1.0``, expect ``HTTP``): the virtual port is 80 and none
+        of send, expect, send_program is set."""
+        return self.port == 80 and self.send is None and self.expect is None and self.send_program is None
+
 
 # Virtual and Failover add no fields: they inherit ServiceBlock's attrs methods
 # (an attrs class compares equal only to objects of its exact class, so a Virtual

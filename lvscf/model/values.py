@@ -113,6 +113,28 @@ _PLAIN_QUAD = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.)
                          r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")
 
 
+def mask_prefix(mask: ipaddress.IPv4Address) -> int | None:
+    """The prefix length of a contiguous netmask (0 for 0.0.0.0), None when it is not contiguous
+    (the kernel refuses such a netmask)."""
+    inverse = ~int(mask) & 0xFFFFFFFF
+    if inverse & (inverse + 1):
+        return None
+    return 32 - inverse.bit_length()
+
+
+def classful_prefix(address: ipaddress.IPv4Address) -> int | None:
+    """The prefix the kernel gives an address set without a netmask: class A /8, B /16, C /24
+    (None for class D and E)."""
+    first = int(address) >> 24
+    if first < 128:
+        return 8
+    if first < 192:
+        return 16
+    if first < 224:
+        return 24
+    return None
+
+
 def plain_quad(text: str) -> bool:
     """``a.b.c.d`` in plain decimal: inet_aton reads exactly what it says."""
     return _PLAIN_QUAD.fullmatch(text) is not None

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from typing import NamedTuple
 
 __all__ = ["threshold", "State", "decide", "StateFile"]
@@ -64,6 +63,8 @@ class StateFile:
             return None
 
     def save(self, state: State) -> None:
+        import tempfile  # only the probe saves state; the checker imports this module for threshold()
+
         os.makedirs(self.directory, mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".state.")
         try:

@@ -21,13 +21,15 @@ import re
 from typing import NamedTuple
 
 from ...model.config import Protocol, Server, Virtual
+from ...probe.escapes import convert_text
+from ...probe.reentry import threshold
 from ...validate.rule import header_of, value_of
 from .codes import CHECK_APPROXIMATED, CHECK_NOT_REPRODUCED, PROGRAM_TIMEOUT, REENTRY
 from .notes import Notes
 from .syntax import Directive
 from .values import Refused, percent, url_path
 
-__all__ = ["Check", "plan", "checker", "nanny_escapes", "IMPLICIT_SEND", "IMPLICIT_EXPECT"]
+__all__ = ["Check", "plan", "checker", "reentry_checks", "IMPLICIT_SEND", "IMPLICIT_EXPECT"]
 
 #: What nanny sends and expects on a virtual port of 80 when nothing is configured (before escapes).
 IMPLICIT_SEND = "GET / HTTP/1.0\\r\\n\\r\\n"
@@ -46,40 +48,16 @@ class Check(NamedTuple):
     path: str | None = None
 
 
-def nanny_escapes(text: str) -> str | None:
-    """What nanny makes of a send/expect string: ``\\n \\r \\t \\\\ \\' \\"`` converted.
-
-    None when nanny never gets past the conversion (it loops forever on any
-    other backslash sequence, and on a trailing backslash).
-    """
-    if len(text) <= 1:
-        return text
-    out, i = [], 0
-    table = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", "'": "'", '"': '"'}
-    while i < len(text):
-        ch = text[i]
-        if ch != "\\":
-            out.append(ch)
-            i += 1
-            continue
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if nxt not in table:
-            return None
-        out.append(table[nxt])
-        i += 2
-    return "".join(out)
-
-
 def _effective(virtual: Virtual) -> tuple[str | None, str | None]:
     """send and expect as nanny uses them, the implicit HTTP check included (before escapes)."""
-    if virtual.port == 80 and virtual.send is None and virtual.expect is None and virtual.send_program is None:
+    if virtual.implicit_http:
         return IMPLICIT_SEND, IMPLICIT_EXPECT
     return virtual.send, virtual.expect
 
 
 def reentry_checks(virtual: Virtual) -> int:
     """How many good checks in a row nanny wanted before re-adding a failed server (at least 1)."""
-    return max(1, (virtual.reentry or 180) // virtual.timeout)
+    return max(1, threshold(virtual.reentry, virtual.timeout))
 
 
 def _native(virtual: Virtual) -> Check | None:
@@ -91,7 +69,7 @@ def _native(virtual: Virtual) -> Check | None:
         return Check("tcp")
     if virtual.use_regex or send is None or expect is None:
         return None
-    wire, reply = nanny_escapes(send), nanny_escapes(expect)
+    wire, reply = convert_text(send)[0], convert_text(expect)[0]
     m = _HTTP_GET.fullmatch(wire or "")
     if m and reply and "HTTP/1.".startswith(reply) and url_path(m.group(1)):
         return Check("http", m.group(1))

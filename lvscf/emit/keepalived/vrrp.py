@@ -15,6 +15,7 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import NamedTuple
 
 from ...model.config import Config, Network, Virtual
+from ...model.values import classful_prefix, mask_prefix
 from ...validate.rule import Location, file_start, value_of
 from .codes import (CLASSFUL_MASK, HEARTBEAT, LINK_FAILOVER, PRIVATE_HEARTBEAT, SCRIPTS, SINGLE_DIRECTOR,
                     VRRP_INTERFACE, VRRP_MULTICAST)
@@ -36,13 +37,10 @@ def _prefix(ip: IPv4Address, mask: IPv4Address) -> tuple[int, bool]:
     classful one; a non-contiguous mask is refused by the kernel, which then
     keeps the classful mask too.
     """
-    if int(mask):
-        try:
-            return IPv4Network(f"0.0.0.0/{mask}").prefixlen, False
-        except ValueError:
-            pass
-    first = int(ip) >> 24
-    return (8 if first < 128 else 16 if first < 192 else 24 if first < 224 else 32), True
+    prefix = mask_prefix(mask) if int(mask) else None
+    if prefix is not None:
+        return prefix, False
+    return classful_prefix(ip) or 32, True
 
 
 def _entry(where: Location, ip: IPv4Address, device: str, mask: IPv4Address, what: str,

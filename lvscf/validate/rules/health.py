@@ -22,6 +22,8 @@ from collections.abc import Iterator
 
 from ...model.config import Config, Failover, Protocol, Service, ServiceBlock, Virtual
 from ...parse.nodes import ErrorLine
+from ...probe.escapes import convert_text
+from ...probe.reentry import threshold
 from ..rule import ERROR, INFO, WARNING, Finding, Location, per_config, raw_value, rule, setting_of, value_of, where
 
 # -- which blocks nanny checks ------------------------------------------------------------
@@ -84,11 +86,6 @@ def _nbytes(text: str) -> int:
     return len(text.encode("utf-8", "surrogateescape"))
 
 
-def _implicit_http(block: ServiceBlock) -> bool:
-    """nanny's built-in check: virtual port 80 and none of send, expect, send_program."""
-    return block.port == 80 and block.send is None and block.expect is None and block.send_program is None
-
-
 def _span(block: ServiceBlock, key: str, start: int, end: int) -> Location:
     """Characters ``start:end`` of the string nanny receives for a quote-keeping key, as a file location.
 
@@ -101,34 +98,7 @@ def _span(block: ServiceBlock, key: str, start: int, end: int) -> Location:
     return Location(word.start + lead + start, word.start + lead + end)
 
 
-# -- nanny's backslash conversion -------------------------------------------------------------
-
-_ESCAPES = {"\\": "\\", "r": "\r", "n": "\n", "t": "\t", "'": "'", '"': '"'}
-
-
-def _convert(text: str) -> tuple[str | None, int]:
-    """nanny's ``convert_str`` of send and expect: (converted text, -1), or (None, offset of a fatal backslash).
-
-    Strings of one character are left alone.  ``\\\\ \\r \\n \\t \\' \\"`` become the character.  Any other
-    backslash (also one that ends the string) makes ``convert_str`` loop forever: it finds the same
-    backslash again and again, because it advances only after a known escape.
-    """
-    if len(text) <= 1 or "\\" not in text:
-        return text, -1
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char != "\\":
-            out.append(char)
-            i += 1
-            continue
-        escaped = _ESCAPES.get(text[i + 1]) if i + 1 < n else None
-        if escaped is None:
-            return None, i
-        out.append(escaped)
-        i += 2
-    return "".join(out), -1
+# -- nanny's backslash conversion: lvscf.probe.escapes.convert_text ---------------------------------
 
 
 def _converted(block: ServiceBlock, key: str) -> str | None:
@@ -136,7 +106,7 @@ def _converted(block: ServiceBlock, key: str) -> str | None:
     value = getattr(block, key)
     if value is None:
         return None
-    return _convert(value)[0]
+    return convert_text(value)[0]
 
 
 # -- POSIX extended regular expressions, as glibc's regcomp(REG_EXTENDED) reads them ----------------
@@ -565,7 +535,7 @@ def reentry_zero(config: Config) -> Iterator[Finding]:
     for virtual in _monitored_virtuals(config):
         if virtual.reentry != 0 or raw_value(virtual, "reentry") is None:
             continue
-        checks = f" ({max(1, 180 // virtual.timeout)} good checks in a row at timeout {virtual.timeout})" \
+        checks = f" ({max(1, threshold(0, virtual.timeout))} good checks in a row at timeout {virtual.timeout})" \
             if virtual.timeout > 0 else ""
         yield Finding(value_of(virtual, "reentry"),
                       f"reentry 0 of {where(virtual)} does not mean immediate re-entry: nanny uses its default of "
@@ -916,7 +886,7 @@ def regex_ignored(config: Config) -> Iterator[Finding]:
             continue
         if block.send_program is not None:
             why = "with send_program nanny compares the program's output exactly with expect"
-        elif block.expect is None and not _implicit_http(block) and _unwritten(block, "expect"):
+        elif block.expect is None and not block.implicit_http and _unwritten(block, "expect"):
             why = "there is no expect to match"
         else:
             continue
@@ -1099,7 +1069,7 @@ def implicit_http_check(config: Config) -> Iterator[Finding]:
     ```
     """
     for block in _monitored(config):
-        if not _implicit_http(block) or not _unwritten(block, "send", "expect", "send_program"):
+        if not block.implicit_http or not _unwritten(block, "send", "expect", "send_program"):
             continue
         ports = _checked_ports(block)
         to = "" if ports == [80] else f" (to port {', '.join(str(p) for p in ports)})"
@@ -1133,7 +1103,7 @@ def udp_check_without_request(config: Config) -> Iterator[Finding]:
     """
     for block in _monitored(config):
         if (block.protocol is not Protocol.udp or block.send is not None or block.send_program is not None
-                or _implicit_http(block) or not _unwritten(block, "send", "send_program")):
+                or block.implicit_http or not _unwritten(block, "send", "send_program")):
             continue
         yield Finding(value_of(block, "protocol"),
                       f"{where(block)} checks over UDP but sends nothing: no UDP service replies unasked, so each "
@@ -1212,7 +1182,7 @@ def unsupported_escape(config: Config) -> Iterator[Finding]:
             value = getattr(block, key)
             if value is None:
                 continue
-            _, at = _convert(value)
+            _, at = convert_text(value)
             if at < 0:
                 continue
             shown = value[at:at + 2]
@@ -1251,7 +1221,7 @@ def udp_check_without_expect(config: Config) -> Iterator[Finding]:
     for block in _monitored(config):
         if (block.protocol is Protocol.udp and block.send is not None and block.expect is None
                 and block.send_program is None and _unwritten(block, "expect", "send_program")
-                and _convert(block.send)[0] is not None):  # else nanny hangs before any reply: LVS518
+                and convert_text(block.send)[0] is not None):  # else nanny hangs before any reply: LVS518
             if isinstance(block, Failover):
                 effect = "and fos takes the dead monitor for a failed service"
             elif config.hard_shutdown:

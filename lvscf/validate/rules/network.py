@@ -31,6 +31,7 @@ from ...model.config import (
     ServiceBlock,
     Virtual,
 )
+from ...model.values import classful_prefix, mask_prefix
 from ...parse.nodes import ErrorLine
 from ..rule import (
     ERROR,
@@ -57,26 +58,6 @@ from ..rule import (
 def _ipv4(value) -> IPv4Address | None:
     """A set IPv4 address (not a host name, not 0.0.0.0), else None."""
     return value if isinstance(value, IPv4Address) and value != UNSET_ADDRESS else None
-
-
-def _prefix(mask: IPv4Address) -> int | None:
-    """The prefix length of a contiguous netmask (0 for 0.0.0.0), None when it is not contiguous."""
-    inverse = ~int(mask) & 0xFFFFFFFF
-    if inverse & (inverse + 1):
-        return None
-    return 32 - inverse.bit_length()
-
-
-def _classful(address: IPv4Address) -> int | None:
-    """The prefix the kernel gives an address set without a netmask: class A /8, B /16, C /24."""
-    first = int(address) >> 24
-    if first < 128:
-        return 8
-    if first < 192:
-        return 16
-    if first < 224:
-        return 24
-    return None
 
 
 def _network(address: IPv4Address, prefix: int) -> IPv4Network:
@@ -205,7 +186,7 @@ def non_contiguous_netmask(config: Config) -> Iterator[Finding]:
     """
     hint = "write a contiguous netmask: 1 bits from the left, then only 0 bits (e.g. 255.255.255.0)"
     mask = config.nat_nmask
-    if (is_set(config, "nat_nmask") and _prefix(mask) is None and _nat_router_used(config)
+    if (is_set(config, "nat_nmask") and mask_prefix(mask) is None and _nat_router_used(config)
             and config.nat_router is not None):  # else nat_nmask is unused (LVS206, LVS208)
         yield Finding(value_of(config, "nat_nmask"),
                       f"nat_nmask {mask} is not a contiguous netmask: Linux refuses it when pulse brings up the "
@@ -213,13 +194,13 @@ def non_contiguous_netmask(config: Config) -> Iterator[Finding]:
                       f"the bad mask", hint=hint)
     for block in services(config):
         mask = block.vip_nmask
-        if is_set(block, "vip_nmask") and _prefix(mask) is None:
+        if is_set(block, "vip_nmask") and mask_prefix(mask) is None:
             yield Finding(value_of(block, "vip_nmask"),
                           f"vip_nmask {mask} of {where(block)} is not a contiguous netmask: Linux refuses it when "
                           f"pulse brings up the VIP, which then gets its classful mask and a broadcast computed "
                           f"from the bad mask", hint=hint)
         mask = block.pmask
-        if is_set(block, "pmask") and _prefix(mask) is None:
+        if is_set(block, "pmask") and mask_prefix(mask) is None:
             yield Finding(value_of(block, "pmask"),
                           f"pmask {mask} of {where(block)} is not a contiguous netmask: ipvsadm -M takes it as it "
                           f"is and persistence groups clients by (client address AND {mask}), so clients of "
@@ -275,13 +256,13 @@ def real_server_outside_nat_subnet(config: Config) -> Iterator[Finding]:
         return
     mask = config.nat_nmask
     if mask == UNSET_ADDRESS:
-        prefix = _classful(router)
+        prefix = classful_prefix(router)
         if prefix is None:
             return
         how = (f"nat_nmask is not set, so ifconfig gives nat_router {router} its classful mask "
                f"{_network(router, prefix).netmask}")
     else:
-        prefix = _prefix(mask)
+        prefix = mask_prefix(mask)
         if prefix is None or prefix == 32:
             return  # not a netmask (LVS201), or no subnet at all
         how = f"nat_router {router} with nat_nmask {mask}"
@@ -343,7 +324,7 @@ def vip_network_or_broadcast(config: Config) -> Iterator[Finding]:
     plumbed, _ = _plumbing(config)
     for block, address in plumbed:
         vip = _ipv4(address.ip)
-        prefix = _prefix(block.vip_nmask)
+        prefix = mask_prefix(block.vip_nmask)
         if vip is None or prefix is None or not 0 < prefix < 31:
             continue
         host = int(vip) & (0xFFFFFFFF >> prefix)
@@ -409,7 +390,7 @@ def nat_router_in_vip_subnet(config: Config) -> Iterator[Finding]:
                           f"gateway is a public address",
                           hint="give nat_router an address of the real servers' private network", related=related)
             return
-        prefix = _prefix(block.vip_nmask)
+        prefix = mask_prefix(block.vip_nmask)
         if prefix is None or not 0 < prefix < 32:
             continue
         if _same_subnet(vip, router, prefix):
@@ -507,8 +488,8 @@ def inconsistent_director_addresses(config: Config) -> Iterator[Finding]:
                           related=related, severity=ERROR if pair else None)
         else:
             a, b = _ipv4(primary_private), _ipv4(backup_private)
-            pa = _classful(a) if a is not None else None
-            pb = _classful(b) if b is not None else None
+            pa = classful_prefix(a) if a is not None else None
+            pb = classful_prefix(b) if b is not None else None
             if a is not None and b is not None and pa and pb and _network(a, pa) != _network(b, pb):
                 yield Finding(value_of(config, "backup_private"),
                               f"backup_private {b} and primary_private {a} are not even on the same classful "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ...diagnostics import Severity
 from ...findings import Finding, Location, Rule
-from .codes import HOST_NAME, UNSAFE_VALUE
 from .values import Refused
 
 __all__ = ["Notes"]
@@ -25,8 +24,7 @@ class Notes:
             self.items.append((code, Finding(where, message, hint, (), severity)))
 
     def refuse(self, where: Location, error: Refused) -> None:
-        code = HOST_NAME if "host name" in str(error) else UNSAFE_VALUE
-        self.add(code, where, str(error), error.hint)
+        self.add(error.code, where, str(error), error.hint)
 
     @property
     def refused(self) -> bool:

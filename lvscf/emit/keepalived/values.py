@@ -12,18 +12,24 @@ from __future__ import annotations
 import re
 from ipaddress import IPv4Address
 
+from ...findings import Rule
 from ...model.config import Host
+from .codes import HOST_NAME, UNSAFE_VALUE
 
 __all__ = ["Refused", "address", "number", "interface", "device_label", "url_path", "command_words",
            "percent", "comment_text", "SAFE_WORD"]
 
 
 class Refused(ValueError):
-    """The value cannot be written safely; the message says what and why (the caller adds where)."""
+    """The value cannot be written safely; the message says what and why (the caller adds where).
 
-    def __init__(self, message: str, hint: str | None = None):
+    ``code`` is the migration-report code it is reported under (LVS701 unless said otherwise).
+    """
+
+    def __init__(self, message: str, hint: str | None = None, code: Rule = UNSAFE_VALUE):
         super().__init__(message)
         self.hint = hint
+        self.code = code
 
 
 #: Characters that mean nothing special to keepalived anywhere but at a line's start,
@@ -36,7 +42,7 @@ def address(host: Host, what: str) -> str:
     if isinstance(host, IPv4Address):
         return str(host)
     raise Refused(f"{what} is the host name {str(host)!r}; keepalived needs an IPv4 address",
-                  "write the address the name resolves to on the director")
+                  "write the address the name resolves to on the director", HOST_NAME)
 
 
 def number(value: int, what: str, low: int, high: int) -> str:

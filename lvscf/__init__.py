@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from .api import LoadResult, dumps, load, loads
     from .diagnostics import Diagnostic, Related, Severity
     from .errors import ArgumentError, InputError, LvscfError, UnrepresentableError
+    from .validate import check
     from .model import (Config, DeviceAddress, Failover, HostName, Network, Protocol, ReservationConflictAction,
                         Scheduler, Server, Service, Virtual)
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 _HOME = {
     **dict.fromkeys(("LoadResult", "dumps", "load", "loads"), "api"),
     **dict.fromkeys(("Diagnostic", "Related", "Severity"), "diagnostics"),
+    "check": "validate",
     **dict.fromkeys(("ArgumentError", "InputError", "LvscfError", "UnrepresentableError"), "errors"),
     **dict.fromkeys(("Config", "DeviceAddress", "Failover", "HostName", "Network", "Protocol",
                      "ReservationConflictAction", "Scheduler", "Server", "Service", "Virtual"), "model"),
@@ -47,6 +49,7 @@ __all__ = [
     "load",
     "loads",
     "dumps",
+    "check",
     "LoadResult",
     "Diagnostic",
     "Related",

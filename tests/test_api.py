@@ -61,3 +61,23 @@ def test_diagnostic_fields():
     assert (d.path, d.code, d.name, d.severity, d.line, d.column, d.end_line, d.end_column) == \
         ("lvs.cf", "LVS101", "integer-expected", lvscf.Severity.ERROR, 1, 13, 1, 17)
     assert d.piranha == "pulse: error parsing lvs.cf at line 1: integer expected" and d.hint
+
+
+def test_check_reports_the_rules_that_load_does_not(tmp_path):
+    # LoadResult.diagnostics holds what the parser and the model found; a rule finding
+    # (here LVS206, a virtual without an address) is only in lvscf.check().
+    path = tmp_path / "lvs.cf"
+    path.write_text("virtual web {\n     active = 1\n}\n")
+    result = lvscf.load(path)
+    assert "LVS206" not in {d.code for d in result.diagnostics}
+    from_result = lvscf.check(result)
+    assert "LVS206" in {d.code for d in from_result}
+    assert lvscf.check(path) == from_result
+    assert lvscf.check(str(path)) == from_result
+    with open(path, "rb") as handle:
+        assert lvscf.check(handle) == from_result
+
+
+def test_check_keeps_the_load_diagnostics():
+    result = lvscf.loads("virtual web {\n     port = 80 # http\n}\n")
+    assert {d.code for d in result.diagnostics} <= {d.code for d in lvscf.check(result)}

@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import IO
 
-from ..api import LoadResult
+from ..api import LoadResult, PathLike, load
 from ..diagnostics import Diagnostic, make, sort_key
 from ..gcpause import paused_gc
 from . import suppress
@@ -21,8 +22,15 @@ from .selection import Selection
 __all__ = ["check", "Selection", "RULES", "lookup", "Rule"]
 
 
-def check(result: LoadResult, selection: Selection | None = None) -> tuple[Diagnostic, ...]:
-    """All diagnostics of a loaded file that ``selection`` enables, suppressions applied, sorted."""
+def check(result: LoadResult | PathLike | IO, selection: Selection | None = None) -> tuple[Diagnostic, ...]:
+    """All diagnostics of a file that ``selection`` enables, suppressions applied, sorted.
+
+    ``result`` is a :class:`LoadResult`, or a path or open file that is read with
+    :func:`lvscf.load` first.  Unlike ``LoadResult.diagnostics`` (what the parser and
+    the model found), this includes every rule: it is what ``lvscf check`` reports.
+    """
+    if not isinstance(result, LoadResult):
+        result = load(result)
     # the rules allocate many short-lived objects next to a large model: see lvscf.gcpause
     with paused_gc():
         try:

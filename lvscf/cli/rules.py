@@ -38,6 +38,25 @@ def rule(
     """Print one rule's documentation."""
     found = lookup(code_or_name)
     if found is None:
-        typer.echo(f"lvscf: error: {code_or_name!r} is no rule code or name (see `lvscf rules`)", err=True)
+        near = _near(code_or_name)
+        advice = f"did you mean {', '.join(near)}?" if near else "see `lvscf rules`"
+        typer.echo(f"lvscf: error: {code_or_name!r} is no rule code or name ({advice})", err=True)
         raise typer.Exit(EXIT_ERROR)
     typer.echo(f"# {found.code} {found.name} ({found.severity})\n\n{found.summary}.\n\n{found.doc}")
+
+
+def _near(word: str, limit: int = 5) -> list[str]:
+    """Rule names a mistyped or partial word probably meant: names that contain it
+    (``reentry`` finds every re-entry rule), then names and codes spelt alike."""
+    import difflib
+
+    word = word.strip().lower()
+    if not word:
+        return []
+    names = sorted(r.name for r in RULES)
+    found = [n for n in names if word in n or word.replace("_", "-") in n]
+    if len(found) < limit:
+        codes = sorted(r.code.lower() for r in RULES)
+        alike = difflib.get_close_matches(word, names + codes, n=limit, cutoff=0.7)
+        found += [a.upper() if a in codes else a for a in alike if a not in found and a.upper() not in found]
+    return found[:limit]

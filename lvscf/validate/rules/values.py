@@ -823,9 +823,13 @@ def pmask_without_persistence(config: Config) -> Iterator[Finding]:
     the persistence timeout (`-p SECONDS`), and only when `persistent` is
     greater than 0.  Without persistence the mask does nothing, which usually
     means that `persistent` was forgotten (the clients are not kept on one real
-    server) or that the mask is a leftover.  (`pmask = 255.255.255.255`, the
-    value the Piranha GUI offers first, means "no mask" to Piranha in any
-    case.)
+    server) or that the mask is a leftover.
+
+    A mask Piranha holds as "no mask" is not reported: `pmask =
+    255.255.255.255`, the first choice of the Piranha GUI's mask field (so
+    files the GUI saves carry it), which Piranha's parser turns into "unset";
+    and `pmask = 0.0.0.0`, which lvsd never passes on even with persistence.
+    Neither line changes anything, with or without `persistent`.
 
     ## Example
     ```
@@ -841,6 +845,8 @@ def pmask_without_persistence(config: Config) -> Iterator[Finding]:
         setting = settings.get("pmask")
         if setting is None or virtual.persistent > 0 or inet_aton(setting.value.value) is None:
             continue  # an unreadable pmask is LVS119's
+        if virtual.pmask == UNSET_ADDRESS:
+            continue  # /32 (the GUI's line) or 0.0.0.0: no mask, so persistence would not use one either
         persistent = settings.get("persistent")
         state = "`persistent` is not set" if persistent is None else f"`persistent = {persistent.value.text}`"
         yield Finding(at_word(setting.value),

@@ -1,0 +1,82 @@
+"""What rule messages say, where the words matter: users act on them.
+
+tests/test_rules.py proves where each rule fires; these tests pin what a
+finding tells the user in the cases where a wrong word sends them the wrong way.
+"""
+
+from __future__ import annotations
+
+import lvscf
+from lvscf.validate import check
+
+
+def findings(text: str, code: str) -> list[lvscf.Diagnostic]:
+    return [d for d in check(lvscf.loads(text, "test.cf")) if d.code == code]
+
+
+def one(text: str, code: str) -> lvscf.Diagnostic:
+    found = findings(text, code)
+    assert len(found) == 1, [f"{d.line}:{d.column} {d.code} {d.message}" for d in found]
+    return found[0]
+
+
+def nat_cluster(nat_router: str, vip: str = "192.168.0.41 eth0:1") -> str:
+    return f"""primary = 192.168.0.10
+service = lvs
+network = nat
+nat_router = {nat_router}
+nat_nmask = 255.255.255.0
+virtual www {{
+     active = 1
+     address = {vip}
+     vip_nmask = 255.255.255.0
+     port = 80
+     server web1 {{
+         address = 192.168.0.2
+         active = 1
+     }}
+}}
+"""
+
+
+# -- LVS204: one-armed NAT --------------------------------------------------------------------
+
+
+def test_lvs204_nat_router_that_is_the_vip_on_its_device_is_a_one_armed_nat():
+    found = one(nat_cluster("192.168.0.41 eth0:1"), "LVS204")
+    assert "eth0:1 and on eth0:1" not in found.message
+    assert "public" not in found.message
+    assert "one-armed NAT" in found.message
+    assert "same device eth0:1" in found.message
+    assert "ICMP redirects" in found.message
+    # the advice for one interface: redirects off on the director, or a subnet of their own on an alias
+    assert "net.ipv4.conf.all.send_redirects = 0" in found.hint
+    assert "net.ipv4.conf.eth0.send_redirects = 0" in found.hint
+    assert "`nat_router = 10.0.0.254 eth0:2`" in found.hint
+
+
+def test_lvs204_example_gateway_is_not_on_the_vip_network_nor_on_a_vip_alias():
+    text = nat_cluster("10.0.0.254 eth0:2", vip="10.0.0.41 eth0:2")
+    found = one(text, "LVS204")
+    assert "`nat_router = 172.16.0.254 eth0:3`" in found.hint
+
+
+def test_lvs204_nat_router_in_the_vip_subnet_on_the_same_interface_is_a_one_armed_nat():
+    found = one(nat_cluster("192.168.0.254 eth0:2"), "LVS204")
+    assert "one-armed NAT" in found.message
+    assert "public" not in found.message
+    assert found.message.count("192.168.0.0/24") == 1
+    assert "net.ipv4.conf.eth0.send_redirects = 0" in found.hint
+
+
+def test_lvs204_vip_as_nat_router_on_two_aliases_of_one_interface():
+    found = one(nat_cluster("192.168.0.41 eth0:2"), "LVS204")
+    assert "twice on eth0 (eth0:2 and eth0:1)" in found.message
+    assert "one-armed NAT" in found.message
+
+
+def test_lvs204_vip_as_nat_router_on_another_interface_names_both_devices():
+    found = one(nat_cluster("192.168.0.41 eth1:1"), "LVS204")
+    assert "on eth1:1 and on eth0:1" in found.message
+    assert "one-armed" not in found.message
+    assert "private network" in found.hint

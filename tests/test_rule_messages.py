@@ -6,6 +6,8 @@ finding tells the user in the cases where a wrong word sends them the wrong way.
 
 from __future__ import annotations
 
+import pytest
+
 import lvscf
 from lvscf.validate import check
 
@@ -80,3 +82,49 @@ def test_lvs204_vip_as_nat_router_on_another_interface_names_both_devices():
     assert "on eth1:1 and on eth0:1" in found.message
     assert "one-armed" not in found.message
     assert "private network" in found.hint
+
+
+# -- LVS116: heartbeat with an unreadable backup_active --------------------------------------
+
+
+def heartbeat_file(backup_active_line: str, heartbeat: int = 1) -> str:
+    return f"""primary = 192.168.0.11
+service = lvs
+{backup_active_line}
+backup = 192.168.0.12
+heartbeat = {heartbeat}
+network = direct
+virtual www {{
+     active = 1
+     address = 192.168.0.40 eth0:1
+     server web1 {{
+         address = 192.168.0.21
+         active = 1
+     }}
+}}
+"""
+
+
+@pytest.mark.parametrize("line", [
+    "backup_active = 1 # pair",  # a trailing comment: Piranha rejects the line
+    "backup_active = yes",       # integer expected
+    "backup_active = 2",         # boolean expected
+    "backup_active =",           # no value
+    'backup_active = "1',        # a quote that is not closed
+])
+def test_lvs116_says_an_unreadable_backup_active_is_unreadable(line):
+    found = one(heartbeat_file(line), "LVS116")
+    assert "not set" not in found.message
+    assert "backup_active = 0" not in found.message
+    assert "`backup_active` line (line 3) is unreadable" in found.message
+    assert [r.line for r in found.related] == [3]
+
+
+def test_lvs116_still_says_not_set_when_backup_active_is_missing():
+    found = one(heartbeat_file("# no backup_active"), "LVS116")
+    assert "`backup_active` is not set (0)" in found.message
+
+
+def test_lvs116_still_names_a_readable_backup_active():
+    found = one(heartbeat_file("backup_active = 0"), "LVS116")
+    assert "with `backup_active = 0` no heartbeats are sent at all" in found.message

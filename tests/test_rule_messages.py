@@ -1,7 +1,8 @@
 """What rule messages say, where the words matter: users act on them.
 
 tests/test_rules.py proves where each rule fires; these tests pin what a
-finding tells the user in the cases where a wrong word sends them the wrong way.
+finding tells the user in the cases where a wrong word sends them the wrong way,
+and the cases around a fixture where a rule must stay silent.
 """
 
 from __future__ import annotations
@@ -128,3 +129,67 @@ def test_lvs116_still_says_not_set_when_backup_active_is_missing():
 def test_lvs116_still_names_a_readable_backup_active():
     found = one(heartbeat_file("backup_active = 0"), "LVS116")
     assert "with `backup_active = 0` no heartbeats are sent at all" in found.message
+
+
+# -- LVS419: the sync daemon on eth0, where the cluster has no address -------------------------
+
+
+def sync_cluster(*, sync: str = "syncdaemon = 1", vip: str = "192.168.10.40 eth1:1",
+                 vip_nmask: str = "255.255.255.0", primary: str = "192.168.10.11", backup: str = "192.168.10.12",
+                 extra: str = "") -> str:
+    return f"""primary = {primary}
+service = lvs
+backup_active = 1
+backup = {backup}
+network = direct
+{sync}
+{extra}
+virtual www {{
+     active = 1
+     address = {vip}
+     vip_nmask = {vip_nmask}
+     port = 80
+     send = "GET / HTTP/1.0\\r\\n\\r\\n"
+     expect = "HTTP"
+     server web1 {{
+         address = 192.168.10.21
+         active = 1
+     }}
+}}
+"""
+
+
+def test_lvs419_says_where_the_daemon_runs_and_what_breaks():
+    found = one(sync_cluster(), "LVS419")
+    assert found.severity is lvscf.Severity.WARNING
+    assert "runs the sync daemon on eth0" in found.message
+    assert "the VIP is on eth1" in found.message
+    assert "after a failover" in found.message
+    assert "`syncd_iface = eth1`" in found.hint
+
+
+def test_lvs419_locates_the_directors_by_the_classful_mask_without_vip_nmask():
+    # pulse plumbs the VIP without a netmask: ifconfig gives 192.168.10.40 its class C /24
+    assert len(findings(sync_cluster(vip_nmask="0.0.0.0"), "LVS419")) == 1
+
+
+def test_lvs419_suggests_the_private_heartbeat_interface():
+    extra = "primary_private = 10.20.0.11\nbackup_private = 10.20.0.12\nnat_router = 10.20.0.254 eth2:1"
+    found = one(sync_cluster(extra=extra), "LVS419")
+    assert "`syncd_iface = eth2`" in found.hint
+    assert "private heartbeat" in found.hint
+
+
+@pytest.mark.parametrize("changes", [
+    {"sync": "syncdaemon = 1\nsyncd_iface = eth1"},              # written: the fixed revision
+    {"sync": "syncdaemon = 1\nsyncd_iface = eth0"},              # a deliberate eth0 (a sync network)
+    {"sync": "syncdaemon = 0"},
+    {"vip": "192.168.10.40 eth0:1"},                             # the cluster is on eth0
+    {"primary": "172.16.0.11", "backup": "172.16.0.12"},         # primary may be on eth0
+    {"vip_nmask": "255.255.255.255"},                            # no subnet: primary's interface is unknown
+    {"backup": "0.0.0.0"},                                       # no director pair, nothing to synchronise
+    {"extra": "primary_private = 10.20.0.11\nbackup_private = 10.20.0.12"},  # private network may be eth0
+    {"sync": "syncdaemon = 1\nsyncd_iface = eth1 # sync"},       # unreadable: its value is unknown
+])
+def test_lvs419_is_silent_when_eth0_may_be_used_or_the_interface_is_chosen(changes):
+    assert findings(sync_cluster(**changes), "LVS419") == []

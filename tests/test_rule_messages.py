@@ -193,3 +193,67 @@ def test_lvs419_suggests_the_private_heartbeat_interface():
 ])
 def test_lvs419_is_silent_when_eth0_may_be_used_or_the_interface_is_chosen(changes):
     assert findings(sync_cluster(**changes), "LVS419") == []
+
+
+# -- LVS508: a send_program that cannot tell the real servers apart ----------------------------
+
+
+def program_virtual(program: str, servers: tuple[tuple[str, int], ...]) -> str:
+    blocks = "".join(f"""     server s{i} {{
+         address = {address}
+         port = {port}
+         active = 1
+     }}
+""" for i, (address, port) in enumerate(servers))
+    return f"""primary = 10.0.0.1
+service = lvs
+network = direct
+virtual db {{
+     active = 1
+     address = 192.168.0.41 eth0:1
+     port = 3306
+     send_program = "{program}"
+     expect = "OK"
+     timeout = 6
+     reentry = 18
+{blocks}}}
+"""
+
+
+TWO_SERVERS = (("10.0.0.41", 3306), ("10.0.0.42", 3306))
+
+
+def test_lvs508_a_program_without_h_for_several_servers_is_a_warning_that_says_what_happens():
+    found = one(program_virtual("/usr/local/bin/check_db 3306", TWO_SERVERS), "LVS508")
+    assert found.severity is lvscf.Severity.WARNING
+    assert "has no %h" in found.message
+    assert "identical check for each of its 2 real servers" in found.message
+    assert "a real server that is down stays in the pool" in found.message
+    assert "every server is removed at once" in found.message
+    assert "%h" in found.hint
+
+
+def test_lvs508_a_glued_h_is_not_replaced_so_the_check_is_the_same_for_every_server():
+    found = one(program_virtual("/usr/local/bin/check_db --host=%h", TWO_SERVERS), "LVS508")
+    assert found.severity is lvscf.Severity.WARNING
+    assert "only inside a longer word" in found.message
+
+
+def test_lvs508_servers_sharing_an_address_need_p():
+    servers = (("10.0.0.41", 3306), ("10.0.0.41", 3307))
+    found = one(program_virtual("/usr/local/bin/check_db %h", servers), "LVS508")
+    assert found.severity is lvscf.Severity.WARNING
+    assert "no %p" in found.message and "share the address 10.0.0.41" in found.message
+    # with %p the two checks differ
+    assert one(program_virtual("/usr/local/bin/check_db %h %p", servers), "LVS508").severity is lvscf.Severity.INFO
+
+
+@pytest.mark.parametrize("program, servers", [
+    ("/usr/local/bin/check_db %h", TWO_SERVERS),              # each server its own check
+    ("/usr/local/bin/check_db 3306", TWO_SERVERS[:1]),        # one server: nothing to tell apart
+    ("/usr/local/bin/check_db %p", (("10.0.0.41", 3306), ("10.0.0.42", 3307))),  # the ports differ
+])
+def test_lvs508_stays_info_when_the_checks_differ_or_there_is_one_server(program, servers):
+    found = one(program_virtual(program, servers), "LVS508")
+    assert found.severity is lvscf.Severity.INFO
+    assert "counts a non-zero exit" in found.message

@@ -379,11 +379,11 @@ def nat_router_in_vip_subnet(config: Config) -> Iterator[Finding]:
     another device, pulse plumbs the same address twice.
 
     When the nat_router is on the same interface as the VIP (another alias,
-    `eth0:2` beside the VIP's `eth0:1`, or the VIP's own device, which makes
-    the VIP itself the gateway) the cluster is a **one-armed NAT**, and the
-    message says so, with the advice that fits a director with one interface:
-    such a cluster works only for clients outside the real servers' subnet,
-    and only with ICMP redirects turned off on the directors.
+    `eth0:2` beside the VIP's `eth0:1`; or the VIP itself as the gateway, on
+    the VIP's own device) the cluster is a **one-armed NAT**, and the message
+    says so, with the advice that fits a director with one interface: such a
+    cluster works only for clients outside the real servers' subnet, and
+    needs ICMP redirects turned off on the directors.
 
     ## Example
     ```

@@ -55,3 +55,17 @@ def test_docs_rules_md_is_current():
 
     path = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
     assert path.read_text(encoding="utf-8") == rules_markdown(), "run `python scripts/gen_rule_docs.py`"
+
+
+def test_readme_counts_the_rules_lvscf_rules_lists():
+    from pathlib import Path
+
+    from lvscf.validate.registry import CHECKS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    text = " ".join(readme.split())
+    rules = re.search(r"like a linter should: (\d+) rules, each checked", text)
+    codes = re.search(r"\((\d+) diagnostic codes in all", text)
+    assert rules and codes, "README.md no longer says how many rules there are"
+    assert int(rules.group(1)) == len(CHECKS), "README.md: the number of rules over the model"
+    assert int(codes.group(1)) == len(RULES), "README.md: the number of codes `lvscf rules` lists"

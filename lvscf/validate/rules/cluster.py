@@ -12,8 +12,10 @@ dead: activating lvs" and takes over.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from ipaddress import IPv4Address, IPv4Network
 
 from ...model.config import UNSET_ADDRESS, Config, Service
+from ...model.values import classful_prefix, mask_prefix
 from ...parse.nodes import ErrorLine
 from ..rule import (
     ERROR,
@@ -522,6 +524,136 @@ def sync_daemon_settings(config: Config) -> Iterator[Finding]:
                       hint="write a sync id from 0 to 255, the same on both directors")
 
 
+#: pulse's --mcast-interface when syncd_iface is not written (lvsconfig.c's default).
+_DEFAULT_SYNC_INTERFACE = "eth0"
+
+
+def _interface(device: str) -> str:
+    """The interface of a device: ``eth1`` for the alias ``eth1:1``."""
+    return device.split(":", 1)[0]
+
+
+def _subnet_of(address, mask: IPv4Address) -> IPv4Network | None:
+    """The subnet an address plumbed with ``mask`` is on (unset: ifconfig's classful mask), if any."""
+    if not isinstance(address, IPv4Address) or address == UNSET_ADDRESS:
+        return None
+    prefix = mask_prefix(mask) if mask != UNSET_ADDRESS else classful_prefix(address)
+    if prefix is None or prefix == 32:
+        return None  # not a netmask, or no subnet that another address could lie in
+    return IPv4Network((address, prefix), strict=False)
+
+
+def _director_interfaces(config: Config) -> tuple[set[str], list[tuple[str, IPv4Network]]] | None:
+    """The interfaces the cluster's floating addresses are on (VIPs of the active virtuals, nat_router),
+    and the subnets those addresses give each interface; None when a VIP's line cannot be read."""
+    interfaces: set[str] = set()
+    subnets: list[tuple[str, IPv4Network]] = []
+    for virtual in active_virtuals(config):
+        if _unreadable(virtual, "address") or _unreadable(virtual, "vip_nmask"):
+            return None
+        if virtual.address is None:
+            continue
+        interface = _interface(virtual.address.device)
+        interfaces.add(interface)
+        subnet = _subnet_of(virtual.address.ip, virtual.vip_nmask)
+        if subnet is not None:
+            subnets.append((interface, subnet))
+    if _unreadable(config, "nat_router") or _unreadable(config, "nat_nmask"):
+        return None
+    if config.nat_router is not None:
+        interface = _interface(config.nat_router.device)
+        interfaces.add(interface)
+        subnet = _subnet_of(config.nat_router.ip, config.nat_nmask)
+        if subnet is not None:
+            subnets.append((interface, subnet))
+    return interfaces, subnets
+
+
+@rule("LVS419", "sync-daemon-on-unused-interface", WARNING,
+      "the sync daemon runs on eth0 (the default), where the cluster has no address")
+def sync_daemon_on_unused_interface(config: Config) -> Iterator[Finding]:
+    """## What it does
+    With `syncdaemon = 1`, a director pair and no `syncd_iface` line, flags a
+    cluster that has none of its addresses on `eth0`, the interface the sync
+    daemon then uses.  The addresses are the VIPs of the active virtuals and
+    the `nat_router` (their devices are written: `eth1:1` is on `eth1`) and
+    the directors' own `primary`, `backup` and private heartbeat addresses,
+    whose interface is known only when they lie in a VIP's or the
+    nat_router's subnet (`vip_nmask`/`nat_nmask`, or the classful mask
+    ifconfig gives without one).  When a director address lies in none of
+    those subnets it may be on eth0, and nothing is reported.
+
+    ## Why is this bad?
+    On every role change pulse restarts the IPVS connection-sync daemon with
+    `ipvsadm --start-daemon master|backup --mcast-interface <syncd_iface>`,
+    and `syncd_iface` defaults to `eth0`.  The active director multicasts its
+    connection table on that interface and the standby one listens there.  On
+    a cluster that lives on other interfaces, eth0 is a network the cluster
+    does not use: the connections are synchronised only if both directors
+    happen to have an eth0 on one network.  Without eth0 (interfaces named
+    `em1` or `ens192`, or eth0 down or not cabled) the daemon does not run,
+    and after a failover the new director knows none of the open connections,
+    so every client's connection (and persistence) breaks.  The `syncdaemon`
+    line reads as if that were taken care of.
+
+    ## Example
+    ```
+    primary = 192.168.10.11
+    backup_active = 1
+    backup = 192.168.10.12
+    syncdaemon = 1
+    virtual www {
+         active = 1
+         address = 192.168.10.40 eth1:1
+         vip_nmask = 255.255.255.0
+    }
+    ```
+    Use instead: `syncd_iface = eth1`, the interface both directors share
+    (for a private heartbeat network, its interface), the same on both
+    directors.
+    """
+    if (not config.syncdaemon or config.service is not Service.lvs or not _has_backup(config)
+            or _incomplete(config) or is_set(config, "syncd_iface") or _unreadable(config, "syncd_iface")):
+        return
+    found = _director_interfaces(config)
+    if found is None:
+        return
+    interfaces, subnets = found
+    if not interfaces or _DEFAULT_SYNC_INTERFACE in interfaces:
+        return
+    located: dict[str, str] = {}
+    for key in ("primary", "backup", "primary_private", "backup_private"):
+        address = getattr(config, key)
+        if address == UNSET_ADDRESS or (key.endswith("_private") and not is_set(config, key)):
+            continue  # an unwritten private address is the public one (lvsconfig.c)
+        interface = next((i for i, subnet in subnets if isinstance(address, IPv4Address) and address in subnet),
+                         None)
+        if interface is None:
+            return  # this address may be on eth0
+        located[key] = interface
+    if "primary" not in located:
+        return
+    names = sorted(interfaces)
+    on = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    vips = sum(1 for v in active_virtuals(config) if v.address is not None)
+    what = ("the VIPs" if vips > 1 else "the VIP") + (" and the nat_router" if config.nat_router is not None
+                                                        else "")
+    verb = "is" if what == "the VIP" else "are"
+    sync_key = "primary_private" if "primary_private" in located else "primary"
+    suggested = located[sync_key]
+    network = "private heartbeat" if sync_key == "primary_private" else "heartbeat"
+    yield Finding(value_of(config, "syncdaemon"),
+                  f"`syncdaemon = 1` without `syncd_iface`: pulse runs the sync daemon on "
+                  f"{_DEFAULT_SYNC_INTERFACE}, the default (`--mcast-interface {_DEFAULT_SYNC_INTERFACE}`), but "
+                  f"none of the cluster's addresses is on {_DEFAULT_SYNC_INTERFACE} ({what} {verb} on {on}, and the "
+                  f"directors' own addresses lie in their subnets): connections are synchronised only if both "
+                  f"directors have an {_DEFAULT_SYNC_INTERFACE} on one network; otherwise, after a failover, the "
+                  f"new director knows none of the open connections and they break",
+                  hint=f"write `syncd_iface = {suggested}` (the interface of the {network} addresses, which both "
+                       f"directors share) on both directors, or the interface of a dedicated sync network",
+                  related=((sync_key, value_of(config, sync_key)),))
+
+
 @rule("LVS410", "ipvs-timeout-out-of-range", WARNING,
       "an IPVS timeout that `ipvsadm --set` rejects (negative, or over 31 days)")
 def ipvs_timeout_out_of_range(config: Config) -> Iterator[Finding]:
@@ -932,4 +1064,5 @@ RULES = (
     failover_keyword_ignored,
     standalone_master_delay,
     failover_services_unsupported,
+    sync_daemon_on_unused_interface,
 )

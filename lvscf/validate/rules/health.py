@@ -750,42 +750,99 @@ def send_program_placeholder_glued(config: Config) -> Iterator[Finding]:
                            "builds the option")
 
 
-@rule("LVS508", "send-program-exit-status", INFO, "how nanny judges a send_program (exit status ignored)")
+@rule("LVS508", "send-program-exit-status", WARNING,
+      "how nanny judges a send_program, and a send_program that cannot tell the real servers apart")
 def send_program_exit_status(config: Config) -> Iterator[Finding]:
     """## What it does
     Reports each active block that checks its servers with `send_program` (and
-    has an `expect`; without one see LVS504), once per block.
+    has an `expect`; without one see LVS504), once per block: as a **warning**
+    when the program cannot tell the virtual's real servers apart, otherwise as
+    **info**.
+
+    A program cannot tell them apart when a virtual has several active real
+    servers and nanny would run the identical command line for each of them:
+    `send_program` has no `%h` word (or only inside a longer word such as
+    `--host=%h`, which nanny does not replace), or the servers share one
+    address and it has no `%p` word for their different ports.
 
     ## Why is this bad?
-    nanny does not judge the program by its exit status.  It reads its standard
-    output once (at most 4095 bytes), drops the last byte (meant to be the
-    newline), and compares the rest **exactly** with `expect` (not as a prefix,
-    not as a regular expression: `use_regex` does not apply).  Worse, when the
-    program exits with a non-zero status, is killed, or cannot be started at all
-    (wrong path, not executable), nanny counts the check as a **success**.  A
-    script written the usual way (`exit 1` when the service is down) therefore
-    keeps dead servers in the pool, and a typo in the path passes every check.
-    Output without a final newline loses its last real character (`OK` is read
-    as `O`).
+    lvsd starts one nanny per real server, and each nanny replaces the words
+    `%h` and `%p` of `send_program` by its server's address and port.  Without
+    them every nanny runs the same check, which says nothing about its own
+    server: all the servers pass or fail together.  A real server that is down
+    stays in the pool as long as the check passes, and when the check fails
+    every server is removed at once.
+
+    nanny also does not judge the program by its exit status.  It reads its
+    standard output once (at most 4095 bytes), drops the last byte (meant to be
+    the newline), and compares the rest **exactly** with `expect` (not as a
+    prefix, not as a regular expression: `use_regex` does not apply).  Worse,
+    when the program exits with a non-zero status, is killed, or cannot be
+    started at all (wrong path, not executable), nanny counts the check as a
+    **success**.  A script written the usual way (`exit 1` when the service is
+    down) therefore keeps dead servers in the pool, and a typo in the path
+    passes every check.  Output without a final newline loses its last real
+    character (`OK` is read as `O`).
 
     ## Example
     ```
-    send_program = "/usr/local/bin/check_db %h"
+    send_program = "/usr/local/bin/check_db"
     expect = "OK"
     ```
-    with a script that exits 1 when the database is down.  Use instead: a script
-    that always exits 0 and prints exactly `OK` and a newline when the service is
-    healthy, and something else (`FAIL`) when it is not.
+    in a virtual with two real servers, and a script that exits 1 when the
+    database is down.  Use instead: `send_program = "/usr/local/bin/check_db
+    %h"`, with a script that checks the host it is given, always exits 0, and
+    prints exactly `OK` and a newline when the service is healthy, and
+    something else (`FAIL`) when it is not.
     """
     for block in _monitored(config):
         if block.send_program is None or block.expect is None:
+            continue
+        same = _same_check_for_all(block)
+        if same is not None:
+            lacks, servers, hint = same
+            yield Finding(value_of(block, "send_program"),
+                          f"send_program of {where(block)} {lacks}: nanny runs the identical check for each of its "
+                          f"{servers} real servers, so they all pass or fail together: a real server that is down "
+                          f"stays in the pool while the check passes, and when it fails every server is removed at "
+                          f"once",
+                          hint=hint)
             continue
         yield Finding(value_of(block, "send_program"),
                       f"{where(block)} checks with send_program: nanny counts a non-zero exit, a crash or a program "
                       f"that cannot start as success, and otherwise compares the output, minus its last byte, "
                       f"exactly with expect {_q(block.expect)}",
                       hint=f"make the program always exit 0 and print exactly {_q(block.expect)} and a newline "
-                           f"when healthy, anything else when not")
+                           f"when healthy, anything else when not",
+                      severity=INFO)
+
+
+def _same_check_for_all(block: ServiceBlock) -> tuple[str, int, str] | None:
+    """When every real server of a virtual gets the identical send_program command line: what the program
+    lacks, how many distinct servers there are, and a hint."""
+    if not isinstance(block, Virtual):
+        return None  # fos checks one service, the partner's
+    servers = {(str(server.address), server.port) for server in block.servers if server.active}
+    if len(servers) < 2:
+        return None
+    text, _ = _program_text(block)
+    words = [word for _, word in _words(text)]
+    commands = {tuple(address if w == "%h" else str(port) if w == "%p" else w for w in words)
+                for address, port in servers}
+    if len(commands) > 1:
+        return None
+    if "%h" not in words:
+        glued = any("%h" in w for w in words)
+        lacks = ("has %h only inside a longer word, which nanny does not replace" if glued else "has no %h")
+        hint = ("write %h as a word of its own where the program takes the host: nanny replaces it with each real "
+                "server's address (e.g. `/usr/local/bin/check_db %h`)")
+        return lacks, len(servers), hint
+    address = next(iter(servers))[0]
+    no_p = "has %p only inside a longer word" if any("%p" in w for w in words) else "has no %p"
+    lacks = f"{no_p}, and its real servers share the address {address}"
+    hint = ("add %p as a word of its own where the program takes the port: nanny replaces it with each real "
+            "server's port (e.g. `/usr/local/bin/check_db %h %p`)")
+    return lacks, len(servers), hint
 
 
 @rule("LVS509", "send-ignored", WARNING, "send together with send_program: send is ignored")

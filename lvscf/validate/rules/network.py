@@ -145,6 +145,25 @@ def _device_of(obj, key: str) -> Location:
     return value_of(obj, key)
 
 
+def _interface(device: str) -> str:
+    """The interface of a device: ``eth0`` for the alias ``eth0:1`` (what send_arp gets, too)."""
+    return device.split(":", 1)[0]
+
+
+#: Example gateways of a private network for the real servers, one of which is not the VIP's.
+_PRIVATE_GATEWAYS = (IPv4Address("10.0.0.254"), IPv4Address("172.16.0.254"), IPv4Address("192.168.100.254"))
+
+
+def _private_gateway(vip: IPv4Address) -> IPv4Address:
+    return next(g for g in _PRIVATE_GATEWAYS if not _same_subnet(g, vip, 16))
+
+
+def _free_alias(interface: str, plumbed: list[Plumbed]) -> str:
+    """An alias of ``interface`` that no VIP uses, for an example."""
+    used = {address.device for _, address in plumbed}
+    return next(f"{interface}:{n}" for n in range(2, len(used) + 3) if f"{interface}:{n}" not in used)
+
+
 def _mask_text(mask: IPv4Address) -> str:
     return f"vip_nmask {mask}" if mask != UNSET_ADDRESS else "no vip_nmask"
 
@@ -356,8 +375,15 @@ def nat_router_in_vip_subnet(config: Config) -> Iterator[Finding]:
     receive replies straight from the real servers, with the real server's
     address as source, and drop them; the director, forwarding replies out of
     the interface they came in on, sends ICMP redirects that tell the real
-    servers to bypass it.  If the nat_router address is the VIP itself, pulse
-    plumbs the same address twice on two devices.
+    servers to bypass it.  If the nat_router address is the VIP itself on
+    another device, pulse plumbs the same address twice.
+
+    When the nat_router is on the same interface as the VIP (another alias,
+    `eth0:2` beside the VIP's `eth0:1`; or the VIP itself as the gateway, on
+    the VIP's own device) the cluster is a **one-armed NAT**, and the message
+    says so, with the advice that fits a director with one interface: such a
+    cluster works only for clients outside the real servers' subnet, and
+    needs ICMP redirects turned off on the directors.
 
     ## Example
     ```
@@ -370,31 +396,61 @@ def nat_router_in_vip_subnet(config: Config) -> Iterator[Finding]:
     }
     ```
     Use instead: a nat_router on the real servers' private network, e.g.
-    `nat_router = 10.0.0.254 eth1:1`.
+    `nat_router = 10.0.0.254 eth1:1` (or, on a director with one interface,
+    `10.0.0.254 eth0:2`: a subnet of their own on an alias); for a deliberate
+    one-armed NAT, `net.ipv4.conf.all.send_redirects = 0` and
+    `net.ipv4.conf.eth0.send_redirects = 0` on both directors.
     """
     if not _nat_router_used(config) or config.nat_router is None:
         return
     router = _ipv4(config.nat_router.ip)
     if router is None:
         return
+    router_device = config.nat_router.device
     plumbed, _ = _plumbing(config)
     for block, address in plumbed:
         vip = _ipv4(address.ip)
         if vip is None:
             continue
         related = ((f"the VIP of {where(block)}", value_of(block, "address")),)
-        if vip == router:
+        prefix = mask_prefix(block.vip_nmask)
+        subnet = _network(vip, prefix) if prefix is not None and 0 < prefix < 32 else None
+        interface = _interface(address.device)
+        one_armed = _interface(router_device) == interface
+        if vip != router and (subnet is None or not _same_subnet(vip, router, prefix)):
+            continue
+        if one_armed:
+            if vip != router:
+                what = (f"nat_router {router} on {router_device} lies in the subnet {subnet} of the VIP of "
+                        f"{where(block)}")
+            elif router_device == address.device:
+                what = f"nat_router {router} is the VIP of {where(block)}, on the same device {router_device}"
+            else:
+                what = (f"nat_router {router} is the VIP of {where(block)}: pulse brings the same address up twice "
+                        f"on {interface} ({router_device} and {address.device})")
+            if vip != router:
+                network = "the clients' network"  # named in `what`
+            else:
+                network = f"the clients' network {subnet}" if subnet is not None else "the VIP's network"
+            example = f"nat_router = {_private_gateway(vip)} {_free_alias(interface, plumbed)}"
+            yield Finding(value_of(config, "nat_router"),
+                          f"{what}: this is a one-armed NAT, with the real servers' gateway on {network}, so "
+                          f"clients there get replies straight from the real servers, and the director, forwarding "
+                          f"the replies back out of {interface}, sends the real servers ICMP redirects that tell "
+                          f"them to bypass it",
+                          hint=f"for a one-armed NAT turn ICMP redirects off on both directors "
+                               f"(`net.ipv4.conf.all.send_redirects = 0` and `net.ipv4.conf.{interface}."
+                               f"send_redirects = 0`) and keep clients out of the real servers' subnet; or give the "
+                               f"real servers a private subnet of their own, on an alias if there is no other "
+                               f"interface (e.g. `{example}`)",
+                          related=related)
+        elif vip == router:
             yield Finding(value_of(config, "nat_router"),
                           f"nat_router {router} is the VIP of {where(block)}: pulse brings the same address up on "
-                          f"{config.nat_router.device} and on {address.device}, and the real servers' "
-                          f"gateway is a public address",
+                          f"{router_device} and on {address.device}, and the real servers' gateway is the VIP, on "
+                          f"the clients' side of the director",
                           hint="give nat_router an address of the real servers' private network", related=related)
-            return
-        prefix = mask_prefix(block.vip_nmask)
-        if prefix is None or not 0 < prefix < 32:
-            continue
-        if _same_subnet(vip, router, prefix):
-            subnet = _network(vip, prefix)
+        else:
             yield Finding(value_of(config, "nat_router"),
                           f"nat_router {router} lies in the subnet {subnet} of the VIP of {where(block)}: the real "
                           f"servers' gateway is on the public network, so clients there get replies straight from "
@@ -402,7 +458,7 @@ def nat_router_in_vip_subnet(config: Config) -> Iterator[Finding]:
                           hint="put nat_router (and the real servers) on a separate private network, on another "
                                "interface of the director",
                           related=related)
-            return
+        return
 
 
 @rule("LVS205", "inconsistent-director-addresses", WARNING,

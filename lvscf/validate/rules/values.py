@@ -21,7 +21,8 @@ from ...keywords import Context, Kind, keywords_in, kind_in, lookup
 from ...model.config import UNSET_ADDRESS, Config, Failover
 from ...model.services import TCP_SERVICES
 from ...model.values import Address, HostName, Number, inet_aton, plain_quad, read_host, read_int
-from ...parse.nodes import Block, Setting, Word
+from ...parse.nodes import Block, ErrorLine, Setting, Word
+from ...parse.piranha import judge_line
 from ..rule import ERROR, INFO, WARNING, Finding, Location, at_word, header_of, per_config, rule, services, where
 
 # -- shared helpers ---------------------------------------------------------------------
@@ -604,7 +605,9 @@ def unused_keyword(config: Config) -> Iterator[Finding]:
     The Piranha GUI writes `heartbeat = 1` and `debug_level = NONE` into every
     file it saves.  Those lines are not reported when they agree with what
     happens anyway (`heartbeat = 1` with `backup_active = 1`, `heartbeat = 0`
-    with `backup_active = 0`, `debug_level = NONE`).  `serial_no` is not
+    with `backup_active = 0`, `debug_level = NONE`; a `backup_active` line
+    Piranha cannot read counts as 0, the default, and the message names that
+    line).  `serial_no` is not
     reported either: it is the GUI's change counter, written and read by the
     GUI, and comparing it between the two directors is a quick way to see
     whether their files agree.
@@ -644,6 +647,16 @@ def _unused_top(config: Config, setting: Setting) -> Finding | None:
         number = read_int(setting.value.value)
         if number is None or number.value not in (0, 1) or bool(number.value) == config.backup_active:
             return None  # rejected (LVS101/LVS102), or it says what happens anyway
+        unreadable = _unreadable_bool(config, "backup_active")
+        if unreadable is not None:
+            line = config.origin.source.position(unreadable.start)[0]  # type: ignore[union-attr]
+            return Finding(place, f"{_shown(setting)} has no effect: pulse never reads it; `backup_active` decides "
+                                  f"whether heartbeats run, and the `backup_active` line (line {line}) is "
+                                  f"unreadable: Piranha refuses the file there",
+                           hint="correct the `backup_active` line (1: a backup director and heartbeats, 0: none); "
+                                "remove the `heartbeat` line (the Piranha GUI writes `heartbeat = 1`)",
+                           related=(("the unreadable `backup_active` line", Location(unreadable.start,
+                                                                                      unreadable.end)),))
         if config.backup_active:
             state = "heartbeats run all the same because `backup_active = 1`"
         elif config.origin is not None and config.origin.setting("backup_active") is None:
@@ -661,6 +674,31 @@ def _unused_top(config: Config, setting: Setting) -> Finding | None:
     return Finding(place, f"{_shown(setting)} has no effect: no daemon reads it (a leftover of file "
                           f"synchronisation, which Piranha no longer does)",
                    hint="remove the line, and copy lvs.cf to the backup director yourself")
+
+
+def _unreadable_bool(config: Config, key: str) -> Setting | ErrorLine | None:
+    """The top-level line for the boolean ``key`` that Piranha cannot read, if there is one: a line it
+    rejects (a trailing comment, no value, an open quote) or a value other than 0 or 1.  The model then
+    holds the default, which is not what the file says."""
+    origin = config.origin
+    if origin is None:
+        return None
+    for item in origin.node.items:
+        if isinstance(item, ErrorLine) and item.words and _starts_with_key(item.words[0].value, key) \
+                and judge_line(Context.TOP, item.words, item.bad_quote, False).error is not None:
+            return item
+    setting = origin.setting(key)
+    if setting is not None:
+        number = read_int(setting.value.value)
+        if number is None or number.value not in (0, 1):
+            return setting
+    return None
+
+
+def _starts_with_key(word: str, key: str) -> bool:
+    """True when a line's first word is ``key``, alone or glued to what follows (`backup_active=1`)."""
+    return word.startswith(key) and (len(word) == len(key) or not (word[len(key)].isalnum()
+                                                                   or word[len(key)] == "_"))
 
 
 # -- LVS117 -----------------------------------------------------------------------------
@@ -823,9 +861,13 @@ def pmask_without_persistence(config: Config) -> Iterator[Finding]:
     the persistence timeout (`-p SECONDS`), and only when `persistent` is
     greater than 0.  Without persistence the mask does nothing, which usually
     means that `persistent` was forgotten (the clients are not kept on one real
-    server) or that the mask is a leftover.  (`pmask = 255.255.255.255`, the
-    value the Piranha GUI offers first, means "no mask" to Piranha in any
-    case.)
+    server) or that the mask is a leftover.
+
+    A mask Piranha holds as "no mask" is not reported: `pmask =
+    255.255.255.255`, the first choice of the Piranha GUI's mask field (so
+    files the GUI saves carry it), which Piranha's parser turns into "unset";
+    and `pmask = 0.0.0.0`, which lvsd never passes on even with persistence.
+    Neither line changes anything, with or without `persistent`.
 
     ## Example
     ```
@@ -841,6 +883,8 @@ def pmask_without_persistence(config: Config) -> Iterator[Finding]:
         setting = settings.get("pmask")
         if setting is None or virtual.persistent > 0 or inet_aton(setting.value.value) is None:
             continue  # an unreadable pmask is LVS119's
+        if virtual.pmask == UNSET_ADDRESS:
+            continue  # /32 (the GUI's line) or 0.0.0.0: no mask, so persistence would not use one either
         persistent = settings.get("persistent")
         state = "`persistent` is not set" if persistent is None else f"`persistent = {persistent.value.text}`"
         yield Finding(at_word(setting.value),

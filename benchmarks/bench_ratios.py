@@ -207,7 +207,7 @@ def throughput(bin_dir: Path, pairs: int, lines: int, big_lines: int, servers: i
         path, conf = files[lines]
         commands: dict[str, Sequence[str]] = {
             "check": [lvscf, "check", "--format", "json", str(path)],
-            "convert": [lvscf, "convert", "--to", "keepalived", "-q", "-o", os.devnull, str(path)],
+            "convert": [lvscf, "convert", "--to", "keepalived", "-q", "-o", str(Path(tmp, "out.conf")), str(path)],
             "fmt": [lvscf, "fmt", "--check", str(path)],
         }
         namespace = Namespace([conf.read_text(), files[big_lines][1].read_text()]) if keepalived else None

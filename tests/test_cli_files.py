@@ -468,8 +468,9 @@ def test_check_dev_stdin_reads_stdin():
 # -- closed and full standard streams: one line, exit 2 ----------------------------------------
 
 
-def test_closed_stdout_is_one_line_error():
-    proc = lvscf("convert", "--to", "json", TUTORIAL, stdout=None, preexec=lambda: os.close(1))
+@pytest.mark.parametrize("args", [("convert", "--to", "json", TUTORIAL), ("rules",), ("--version",)])
+def test_closed_stdout_is_one_line_error(args):
+    proc = lvscf(*args, stdout=None, preexec=lambda: os.close(1))
     assert proc.returncode == 2
     assert proc.stderr.decode() == "lvscf: error: standard output: cannot be written (it is closed)\n"
 
@@ -483,7 +484,7 @@ def test_closed_stdin_is_one_line_error():
 
 @pytest.mark.parametrize("args", [("convert", "--to", "json", TUTORIAL),
                                   ("check", "--format", "json", TUTORIAL),
-                                  ("fmt", "-")])
+                                  ("fmt", "-"), ("schema",)])
 def test_full_stdout_is_one_line_error(args):
     with open("/dev/full", "wb") as full, open(TUTORIAL, "rb") as stdin:  # a redirection: no file is replaced
         proc = lvscf(*args, stdin=stdin, stdout=full)
@@ -600,3 +601,14 @@ def test_fmt_missing_path_is_exit_2_and_changes_nothing(tmp_path):
     code, _, err = run("fmt", str(tmp_path / "lvs.cf"), str(tmp_path / "typo.cf"))
     assert code == 2 and "typo.cf: no such file or directory" in err
     assert (tmp_path / "lvs.cf").read_text() == MESSY
+
+
+@pytest.mark.parametrize("args", [("convert", "--to", "json", TUTORIAL), ("check", "--format", "json", TUTORIAL)])
+def test_a_reader_that_went_away_ends_lvscf_quietly(args):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # `lvscf ... | head` once head has exited
+    try:
+        proc = lvscf(*args, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (2, b"")

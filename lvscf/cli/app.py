@@ -54,7 +54,23 @@ app.command()(schema)
 def main() -> None:
     """Console entry point.  An unexpected exception is a bug: report it in one line (the
     traceback only with LVSCF_DEBUG=1) and exit 2, never with a bare traceback."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        sys.stdout = _ClosedStdout()
     _leave(_run())
+
+
+class _ClosedStdout:
+    """Stands for a closed stdout, which Python leaves as None and typer's echo then writes to
+    silently: output that cannot be written is an error (exit 2), whichever command prints it."""
+
+    def write(self, text: str) -> int:
+        raise OutputError("standard output", "it is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
 
 
 def _run() -> int:
@@ -74,10 +90,12 @@ def _run() -> int:
             _say(f"lvscf: error: {error}\n")
         return EXIT_ERROR
     except OSError as error:
-        # What reaches here is a write to a standard stream outside write_text (typer's echo
-        # of a message to stderr): files and stdin are read and written with their own errors.
+        # What reaches here is a write to a standard stream outside write_text (typer's echo):
+        # files and stdin are read and written with their own errors.  Should stderr be the
+        # one that failed, this message is lost too; when it is seen, stdout failed.
         if not isinstance(error, BrokenPipeError):
-            _say(f"lvscf: error: output cannot be written ({error.strerror or error})\n")
+            what = error.filename or "standard output"
+            _say(f"lvscf: error: {what}: cannot be written ({error.strerror or error})\n")
         return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - the last line of defence
         if os.environ.get("LVSCF_DEBUG"):

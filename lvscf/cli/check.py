@@ -38,8 +38,8 @@ def _split(values: list[str] | None) -> list[str]:
 
 def check(
     paths: Annotated[list[str] | None, typer.Argument(
-        help="Files, directories (searched for lvs.cf and *.cf), or - for stdin.  Default: the current "
-             "directory.", metavar="[PATH]...")] = None,
+        help="Files, directories (searched for lvs.cf and *.cf; what is not a regular file is skipped), or - "
+             "for stdin.  Default: the current directory.", metavar="[PATH]...")] = None,
     output_format: Annotated[Format | None, typer.Option(
         "--format", "-f", help="full: with source and a caret (default on a terminal); concise: "
                                "path:line:col: CODE message [name] (default otherwise); json; github; sarif.",

@@ -110,9 +110,9 @@ def names_stdout(path: str | None) -> bool:
 
 
 def _read_stream(stream, display: str, fd: int) -> bytes:
-    if stream is None:
-        raise InputError(f"{display}: cannot be read ({'it is' if display == 'standard input' else 'standard input is'}"
-                         " closed)")
+    if stream is None:  # Python's stdin when lvscf was started with it closed (`<&-`)
+        closed = "it is closed" if display == "standard input" else "standard input is closed"
+        raise InputError(f"{display}: cannot be read ({closed})")
     try:
         return stream.buffer.read() if fd == 0 else stream.read()
     except (OSError, ValueError) as error:
@@ -197,7 +197,7 @@ def discover(paths: list[str]) -> Found:
                     continue
                 if stat.S_ISREG(mode):
                     files.append(candidate)
-                elif not stat.S_ISDIR(mode):  # a directory named x.cf is walked by os.walk
+                else:
                     notes.append(f"{candidate}: {_kind(mode)}, not a regular file: skipped")
     return Found(files, notes, errors)
 

@@ -108,17 +108,19 @@ def test_convert_unreadable_input_is_exit_2(path, message):
 
 
 def test_convert_permission_denied(tmp_path, monkeypatch):
-    # CI runs as root, which reads any file: simulate the refusal.
-    import builtins
+    # CI runs as root, which reads any file: simulate the refusal (test_cli_files.py has the
+    # real one, as nobody).
+    import os
 
-    real_open = builtins.open
+    real_open = os.open
 
     def refuse(name, *args, **kwargs):
         if str(name).endswith("secret.cf"):
             raise PermissionError(13, "Permission denied")
         return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", refuse)
+    (tmp_path / "secret.cf").write_text("")
+    monkeypatch.setattr(os, "open", refuse)
     code, _, err = run("convert", "--to", "json", str(tmp_path / "secret.cf"))
     assert code == 2 and "secret.cf: permission denied" in err
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +16,7 @@ from ..report.formats import render
 from ..source import Source
 from ..validate import check as run_checks
 from ..validate.settings import ConfigError, Settings, check_selectors, find_config, load_settings
-from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Format, colour_enabled
+from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Format, colour_enabled, gather_inputs
 from .files import STDIN, read_input, write_text
 
 
@@ -33,28 +32,14 @@ class FailOn(str, enum.Enum):
     info = "info"
 
 
-_CANDIDATES = ("lvs.cf",)
-
-
-def discover(path: str) -> list[str]:
-    """A file as given; a directory: every lvs.cf and *.cf below it (hidden folders skipped)."""
-    if path == STDIN or not os.path.isdir(path):
-        return [path]
-    found = []
-    for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [os.path.join(root, f) for f in sorted(files) if f in _CANDIDATES or f.endswith(".cf")]
-    return found
-
-
 def _split(values: list[str] | None) -> list[str]:
     return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
 
 
 def check(
     paths: Annotated[list[str] | None, typer.Argument(
-        help="Files, directories (searched for lvs.cf and *.cf), or - for stdin.  Default: the current "
-             "directory.", metavar="[PATH]...")] = None,
+        help="Files, directories (searched for lvs.cf and *.cf; what is not a regular file is skipped), or - "
+             "for stdin.  Default: the current directory.", metavar="[PATH]...")] = None,
     output_format: Annotated[Format | None, typer.Option(
         "--format", "-f", help="full: with source and a caret (default on a terminal); concise: "
                                "path:line:col: CODE message [name] (default otherwise); json; github; sarif.",
@@ -96,19 +81,12 @@ def check(
         typer.echo(f"lvscf: error: {config}: no such configuration file", err=True)
         raise typer.Exit(EXIT_ERROR)
 
-    files: list[str] = []
-    for path in paths or ["."]:
-        if path != STDIN and not os.path.exists(path):
-            typer.echo(f"lvscf: error: {path}: no such file or directory", err=True)
-            raise typer.Exit(EXIT_ERROR)
-        found = discover(path)
-        if not found:
-            typer.echo(f"lvscf: warning: {path}: no lvs.cf or *.cf file found", err=True)
-        files += found
+    files, skipped, unsearchable = gather_inputs(paths or ["."])
+    io_errors = unsearchable
 
     diagnostics: list[Diagnostic] = []
     sources: dict[str, Source] = {}
-    io_errors = 0
+    checked = 0
     thresholds: list[Severity] = []
     settings_cache: dict[Path, Settings] = {}
     for path in files:
@@ -129,14 +107,15 @@ def check(
         selection = selection._replace(ignore=selection.ignore + cli_ignore)
         result = loads(source.data, source.display)
         sources[source.display] = result.source
+        checked += 1
         diagnostics += run_checks(result, selection)
         if settings.fail_on is not None:
             thresholds.append(settings.fail_on)
 
     threshold = Severity.parse(fail_on.value) if fail_on else (min(thresholds) if thresholds else Severity.ERROR)
-    _render(fmt, diagnostics, sources, len(files), colour)
+    _render(fmt, diagnostics, sources, checked, colour)
     if not quiet:
-        _summary(diagnostics, len(files))
+        typer.echo(summary(diagnostics, checked, len(files) - checked, skipped, unsearchable), err=True)
     if io_errors:
         raise typer.Exit(EXIT_ERROR)
     if exit_zero:
@@ -160,10 +139,21 @@ def _render(fmt: Format, diagnostics: list[Diagnostic], sources: dict[str, Sourc
     write_text(sys.stdout, render(fmt.value, diagnostics, lambda d: sources.get(d.path or "-"), files, use_colour))
 
 
-def _summary(diagnostics: list[Diagnostic], files: int) -> None:
+def summary(diagnostics: list[Diagnostic], checked: int, unreadable: int, skipped: int,
+            unsearchable: int = 0) -> str:
+    """The last line on stderr.  It counts only the files really checked: a file that could not
+    be read is no file without problems."""
+    line = f"lvscf: {checked} file(s) checked"
+    if unreadable:
+        line += f", {unreadable} could not be read"
+    if unsearchable:
+        line += f", {unsearchable} director{'y' if unsearchable == 1 else 'ies'} could not be searched"
+        unreadable += unsearchable
+    if skipped:
+        line += f", {skipped} skipped (not regular files)"
     counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
-    if not diagnostics:
-        typer.echo(f"lvscf: {files} file(s) checked, no problems found", err=True)
-        return
-    parts = [f"{counts[s]} {s}(s)" for s in reversed(Severity) if counts[s]]
-    typer.echo(f"lvscf: {files} file(s) checked: " + ", ".join(parts), err=True)
+    if diagnostics:
+        return line + ": " + ", ".join(f"{counts[s]} {s}(s)" for s in reversed(Severity) if counts[s])
+    if not unreadable:
+        return line + ", no problems found"
+    return line + (": no problems found in the file(s) checked" if checked else "")

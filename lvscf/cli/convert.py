@@ -16,7 +16,7 @@ from ..errors import InputError, UnrepresentableError
 from ..report.formats import render
 from ..source import encode
 from .common import EXIT_FINDINGS, Format, fail, load_input, print_diagnostics
-from .files import write_atomic, write_text
+from .files import names_stdout, write_file, write_text
 
 
 class Target(str, enum.Enum):
@@ -47,7 +47,9 @@ def convert(
              "keepalived: keepalived.conf for one director (see --node).  lvs: the file itself, written back "
              "losslessly.  json: the typed model (see `lvscf schema`).")],
     output: Annotated[str | None, typer.Option(
-        "--output", "-o", help="Write here (atomically) instead of stdout.", metavar="FILE")] = None,
+        "--output", "-o", help="Write here instead of stdout: a regular file is replaced atomically (a symbolic "
+                               "link: the file it names), a device or FIFO is written through.",
+        metavar="FILE")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Convert even when Piranha would reject the file (whatever lvscf could read is "
                         "converted).  Values a target cannot hold safely are still refused.")] = False,
@@ -88,7 +90,7 @@ def convert(
 
     Exit status: 0 converted, 1 refused (errors in the file, or a value the target cannot hold),
     2 usage or I/O error."""
-    if report == "-" and (output is None or output == "-"):
+    if report is not None and names_stdout(report) and names_stdout(output):
         raise fail("--report - and the converted text cannot both go to stdout: use -o FILE for one of them")
     try:
         source, result = load_input(path, stdin_filename)
@@ -124,7 +126,7 @@ def convert(
         write_text(sys.stdout, text)
         return
     try:
-        write_atomic(output, encode(text))
+        write_file(output, encode(text))
     except InputError as error:
         raise fail(str(error)) from None
 
@@ -148,6 +150,6 @@ def _write_report(path: str, fmt: Format | None, notes: tuple[Diagnostic, ...], 
         write_text(sys.stdout, text)
         return
     try:
-        write_atomic(path, encode(text))
+        write_file(path, encode(text))
     except InputError as error:
         raise fail(str(error)) from None

@@ -12,15 +12,16 @@ from ..api import dumps
 from ..errors import InputError, UnrepresentableError
 from ..parse import codes as parse_codes
 from ..source import encode
-from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, load_input, print_diagnostics
-from .files import STDIN, write_atomic, write_text
+from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, gather_inputs, load_input, print_diagnostics
+from .files import STDIN, write_file, write_text
 
 _SYNTAX_CODES = frozenset(c.code for c in parse_codes.ALL)
 
 
 def fmt(
-    paths: Annotated[list[str], typer.Argument(help="lvs.cf files to rewrite in place, or - for stdin (written to "
-                                                    "stdout).", metavar="PATH...")],
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Files to rewrite in place, directories (searched for lvs.cf and *.cf, as by check), or - for "
+             "stdin (written to stdout).  Default: the current directory.", metavar="[PATH]...")] = None,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if a file would be rewritten.")]
     = False,
     diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff of the rewrite and exit "
@@ -30,9 +31,12 @@ def fmt(
 ) -> None:
     """Rewrite lvs.cf files in the Piranha GUI's layout (key order, 5/9-space indentation, one
     space around `=`, quoted send/expect), keeping every comment.  Files with syntax errors are
-    left alone and reported.  Files are replaced atomically and keep their permissions."""
+    left alone and reported.  Files are replaced atomically and keep their permissions, owner and
+    group; a symbolic link is followed to the file it names; a file with several hard links is
+    refused (see the README's Safety section)."""
+    files, skipped, unsearchable = gather_inputs(paths or ["."])
     changed = unchanged = failed = io_failed = 0
-    for path in paths:
+    for path in files:
         try:
             source, result = load_input(path, stdin_filename)
         except InputError as error:
@@ -55,7 +59,6 @@ def fmt(
             if path == STDIN and not (check or diff):
                 write_text(sys.stdout, formatted)
             continue
-        changed += 1
         if diff:
             write_text(sys.stdout, "".join(difflib.unified_diff(
                 original.splitlines(True), formatted.splitlines(True),
@@ -66,15 +69,21 @@ def fmt(
             write_text(sys.stdout, formatted)
         else:
             try:
-                write_atomic(source.path, encode(formatted))
+                write_file(source.path, encode(formatted))
             except InputError as error:
                 typer.echo(f"lvscf: error: {error}", err=True)
                 io_failed += 1
+                continue
+        changed += 1
     verb = "would be reformatted" if check or diff else "reformatted"
-    if paths != [STDIN]:
+    if files != [STDIN]:
+        # Each file is counted once: a file whose rewrite failed is "failed", not "reformatted".
         typer.echo(f"{changed} file(s) {verb}, {unchanged} left unchanged"
-                   + (f", {failed + io_failed} failed" if failed + io_failed else ""), err=True)
-    if io_failed:
+                   + (f", {failed + io_failed} failed" if failed + io_failed else "")
+                   + (f", {skipped} skipped (not regular files)" if skipped else "")
+                   + (f", {unsearchable} director{'y' if unsearchable == 1 else 'ies'} could not be searched"
+                      if unsearchable else ""), err=True)
+    if io_failed or unsearchable:
         raise typer.Exit(EXIT_ERROR)
     if failed or (changed and (check or diff)):
         raise typer.Exit(EXIT_FINDINGS)

@@ -56,11 +56,6 @@ class Why(enum.Enum):
     NOT_UNICAST = "not-unicast"            # the kernel refuses the destination address
     COLLISION = "collision"                # the same IPVS destination as an earlier server: -a fails
 
-    @property
-    def fatal_for_server(self) -> bool:
-        """nanny's ``ipvsadm -a`` fails: nanny exits, and lvsd shuts the LVS down under hard_shutdown."""
-        return self in (Why.PORT, Why.NOT_UNICAST, Why.COLLISION)
-
 
 @attrs.frozen
 class LeftOut:

@@ -15,9 +15,13 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 UNSAFE_VALUE = convert_code("LVS701", "keepalived-unsafe-value", ERROR, "a value cannot be written safely in keepalived.conf", """\
 ## What it reports
 A value from lvs.cf that keepalived.conf cannot hold exactly and safely: a
-device name or label keepalived or the kernel would refuse, a command word
-with quotes, `$`, `#`, `!`, braces or blanks, a number outside keepalived's
-range, or a line that would pass keepalived's 1023-byte line limit.
+device name or label keepalived or the kernel would refuse (VRRP on the
+loopback too), a command word with quotes, `$`, `#`, `!`, braces or blanks,
+a number outside the range keepalived 2.2.7 accepts for its keyword (a
+`timeout` of 2147 makes the probe's `misc_timeout` 4296, above 4294), a
+virtual whose `ipvsadm -A` Piranha's lvsd could not run (port 0 without
+persistence, a negative fwmark), or a line that would pass keepalived's
+1023-byte line limit.
 
 ## Why it matters
 keepalived's reader has no escape mechanism it applies consistently: `#` and

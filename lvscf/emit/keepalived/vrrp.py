@@ -135,7 +135,14 @@ def _script(config: Config, key: str, notes: Notes) -> str | None:
 
 def instance(config: Config, plumbed: Plumbing, *, node: str, vrid: int, iface: str | None,
              notes: Notes) -> Directive | None:
-    """The VRRP instance carrying every address pulse brought up (None when there are none)."""
+    """The VRRP instance carrying every address pulse brought up (None when there are none).
+
+    Nothing keepalived refuses is written: VRRP is unicast only when both
+    directors are IPv4 addresses (keepalived rejects a ``unicast_src_ip``
+    without a ``unicast_peer``; otherwise neither, multicast, LVS723), and it
+    never runs on a loopback interface (the first other device is taken; with
+    none, the conversion is refused at the address).
+    """
     if not plumbed.entries:
         return None
     pair = two_directors(config)

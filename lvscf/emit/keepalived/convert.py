@@ -202,7 +202,9 @@ def _virtual_server(service: IpvsService, config: Config, native: bool, probe: s
         else:
             key = "address"
             vip = virtual.vip if virtual.vip is not None else UNSET_ADDRESS
-            head = (address(vip, vrrp.VIP.format(virtual.name)), number(virtual.port, "port", "port"))
+            written_vip = address(vip, vrrp.VIP.format(virtual.name))
+            key = "port"
+            head = (written_vip, number(virtual.port, "port", "port"))
             if vip == UNSET_ADDRESS:
                 notes.add(VIP_UNSET, value_of(virtual, "address"),
                           f'virtual "{virtual.name}" has no virtual address: its service is {vip}:{virtual.port}, '

@@ -70,7 +70,8 @@ def convert(
         "--vrid", min=1, max=255, help="keepalived: VRRP virtual_router_id, the same on both directors and "
                                        "unique on the network.")] = 51,
     interface: Annotated[str | None, typer.Option(
-        "--interface", help="keepalived: VRRP interface (default: the device of the first virtual address).",
+        "--interface", help="keepalived: VRRP interface (default: the device of the first virtual address that "
+                            "is not lo; keepalived refuses VRRP on lo).",
         metavar="IFACE")] = None,
     checks: Annotated[Checks, typer.Option(
         "--checks", case_sensitive=False,

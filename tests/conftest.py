@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -82,18 +81,46 @@ def sarif_schema() -> dict:
 
 # -- keepalived -t: the real program judges every keepalived.conf we write ----------------------
 
-_IFACES = re.compile(r"(?m)(?:^\s*interface|\bdev|^\s*lvs_sync_daemon)\s+(\S+)")
+def interfaces_of(text: str) -> set[str]:
+    """Every network interface a keepalived.conf names, read the way keepalived reads the file.
+
+    keepalived -t refuses a VRRP instance or an address on an interface that does
+    not exist, so the test namespace must have each of them, whatever device names
+    the lvs.cf used (em1, bond0, eth0.100, ...): the VRRP ``interface``, each
+    address's ``dev`` (its ``label eth1:1`` is an alias of that device, not an
+    interface), ``lvs_sync_daemon``, ``track_interface`` members and ``bind_if``.
+    The loopback is in every namespace already.
+    """
+    from lvscf.emit.keepalived.syntax import reread
+
+    names: set[str] = set()
+    tracking = False
+    for statement in reread(text):
+        if tracking:
+            if statement == ("}",):
+                tracking = False
+            else:
+                names.add(statement[0])
+            continue
+        if statement[0] == "track_interface" and statement[-1] == "{":
+            tracking = True
+        elif statement[0] in ("interface", "lvs_sync_daemon", "bind_if") and len(statement) > 1:
+            names.add(statement[1])
+        names.update(word for before, word in zip(statement, statement[1:]) if before == "dev")
+    return {name.partition(":")[0] for name in names} - {"lo"}
 
 
 class KeepalivedTest:
     """Runs ``keepalived -t`` (config test) on texts, inside a throw-away network namespace that
-    has a veth interface for every interface the configs name (keepalived refuses VRRP on an
-    interface that does not exist).  Needs root, ``ip`` and keepalived; a test fails without them."""
+    has an interface for every interface the configs name (:func:`interfaces_of`).  Each is one end
+    of a veth pair whose other end is in a second namespace, so any name a config uses can be
+    created.  Needs root, ``ip`` and keepalived; a test fails without them."""
 
     def __init__(self, binary: str, tmp: Path) -> None:
         self.binary = binary
         self.tmp = tmp
         self.count = 0
+        self.interfaces: set[str] = set()  # those of the last call, for the harness's own test
 
     def __call__(self, text: str) -> subprocess.CompletedProcess:
         return self.many([text])[0]
@@ -102,22 +129,27 @@ class KeepalivedTest:
         """One namespace for all of them (with the union of their interfaces)."""
         self.count += 1
         ns = f"lvscf-t{os.getpid()}-{self.count}"
-        names = sorted({name for text in texts for name in _IFACES.findall(text)})
-        subprocess.run(["ip", "netns", "add", ns], check=True, capture_output=True)
+        peers = ns + "-peers"
+        names = sorted({name for text in texts for name in interfaces_of(text)})
+        self.interfaces = set(names)
+        for name in (ns, peers):
+            subprocess.run(["ip", "netns", "add", name], check=True, capture_output=True)
         try:
-            for i, name in enumerate(names):
-                subprocess.run(["ip", "-n", ns, "link", "add", name, "type", "veth", "peer", "name", f"peer{i}"],
-                               check=True, capture_output=True)
+            for name in names:
+                subprocess.run(["ip", "-n", ns, "link", "add", name, "type", "veth", "peer", "name", name, "netns",
+                                peers], check=True, capture_output=True)
                 subprocess.run(["ip", "-n", ns, "link", "set", name, "up"], check=True, capture_output=True)
             results = []
             for j, text in enumerate(texts):
                 conf = self.tmp / f"test-{self.count}-{j}.conf"
                 conf.write_text(text, encoding="utf-8")
+                # keepalived can print bytes that are not UTF-8 (it does for `virtual_server fwmark 0`)
                 results.append(subprocess.run(["ip", "netns", "exec", ns, self.binary, "-t", "-f", str(conf)],
-                                              capture_output=True, text=True, timeout=60))
+                                              capture_output=True, text=True, errors="replace", timeout=60))
             return results
         finally:
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+            for name in (ns, peers):
+                subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
 @pytest.fixture(scope="session")

@@ -112,3 +112,98 @@ def test_report_and_output_cannot_both_use_stdout(tmp_path):
     assert code == 2 and out == "" and "cannot both go to stdout" in err
     code, out, _ = run("convert", "--to", "keepalived", "--report", "-", "-o", str(tmp_path / "k.conf"), TUTORIAL)
     assert code == 0 and "LVS714" in out and (tmp_path / "k.conf").read_text().startswith("# keepalived.conf")
+
+
+# -- one policy for every target: convert runs check, and check's errors refuse (issue 12, item 2) --------
+
+
+SAMPLE = LVSCF_CORPUS / "piranha-0.8.6-sample.cf"
+TARGETS = ("ipvsadm", "keepalived", "lvs", "json")
+
+
+def commented_out(tmp_path):
+    """The stock sample with every statement commented out, as Piranha shipped lvs.cf."""
+    path = tmp_path / "lvs.cf"
+    path.write_text("".join("#" + line for line in SAMPLE.read_text().splitlines(keepends=True)))
+    return path
+
+
+def test_a_file_with_every_statement_commented_out_is_refused_by_every_target(tmp_path):
+    path = commented_out(tmp_path)
+    for target in TARGETS:
+        out_file = tmp_path / f"out.{target}"
+        report = tmp_path / f"report-{target}.json"
+        code, out, err = run("convert", "--to", target, "-o", str(out_file), "--report", str(report), str(path))
+        assert (code, out) == (1, ""), target
+        assert f"{path}:1:1: LVS401" in err and f"{path}:1:1: LVS402" in err, err
+        assert "not converted: check reports 2 errors (above)" in err and "--force" in err
+        assert not out_file.exists(), target
+        # the report says why too (for CI that reads only the report file)
+        assert [d["code"] for d in json.loads(report.read_text())["diagnostics"]] == ["LVS401", "LVS402"]
+
+
+def test_with_force_the_conversion_is_never_silent(tmp_path):
+    path = commented_out(tmp_path)
+    for target, note in [("keepalived", "LVS730"), ("ipvsadm", "LVS623")]:
+        report = tmp_path / f"report-{target}.json"
+        code, out, err = run("convert", "--to", target, "--force", "--report", str(report), str(path))
+        assert code == 0 and out.strip(), target
+        assert f"converted with --force although check reports 2 errors (above)" in err
+        assert f"{path}:1:1: {note}" in err, err  # the empty conversion itself is reported
+        codes = [d["code"] for d in json.loads(report.read_text())["diagnostics"]]
+        assert codes[:2] == ["LVS401", "LVS402"] and note in codes
+    code, out, err = run("convert", "--to", "json", "--force", "-q", str(path))
+    assert code == 0 and json.loads(out)["virtuals"] == []
+    assert "LVS401" in err and "check reports 2 errors" in err
+
+
+def test_semantic_errors_alone_refuse_the_conversion(tmp_path):
+    # the tutorial without `primary`: Piranha's parser accepts it, check reports LVS402 (no master)
+    path = tmp_path / "lvs.cf"
+    path.write_text((EXAMPLES / "lvs-nat-tutorial.cf").read_text().replace("primary = 192.168.0.10\n", ""))
+    code, out, err = run("convert", "--to", "keepalived", str(path))
+    assert (code, out) == (1, "") and "LVS402" in err and "check reports 1 error (above); fix it" in err
+    code, out, err = run("convert", "--to", "keepalived", "--force", str(path))
+    assert code == 0 and "vrrp_instance" in out and "check reports 1 error" in err
+
+
+def test_what_check_suppresses_does_not_refuse_the_conversion(tmp_path):
+    text = (EXAMPLES / "lvs-nat-tutorial.cf").read_text().replace("primary = 192.168.0.10\n", "")
+    suppressed = tmp_path / "suppressed" / "lvs.cf"
+    suppressed.parent.mkdir()
+    suppressed.write_text("# lvscf: disable=missing-primary\n" + text)
+    configured = tmp_path / "configured" / "lvs.cf"
+    configured.parent.mkdir()
+    configured.write_text(text)
+    (configured.parent / "lvscf.toml").write_text('ignore = ["LVS402"]\n')
+    for path in (suppressed, configured):
+        assert run("check", "-q", str(path))[0] == 0
+        code, out, err = run("convert", "--to", "ipvsadm", "-q", str(path))
+        assert (code, err) == (0, "") and "-A -t 192.168.0.41:80 -s rr" in out
+    (configured.parent / "lvscf.toml").write_text('ignore = ["no-such-rule"]\n')
+    code, out, err = run("convert", "--to", "ipvsadm", str(configured))
+    assert code == 2 and out == "" and "no-such-rule" in err
+
+
+def test_check_runs_once_per_conversion(monkeypatch):
+    import lvscf.cli.convert as cli_convert
+    import lvscf.validate as validate
+
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return validate.check(*args, **kwargs)
+
+    monkeypatch.setattr(cli_convert, "run_checks", counting)
+    for target in TARGETS:
+        calls.clear()
+        assert run("convert", "--to", target, "-q", TUTORIAL)[0] == 0
+        assert len(calls) == 1, target
+
+
+def test_help_states_the_policy():
+    code, out, _ = run("convert", "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "check reports an error" in flat and "--force" in flat

@@ -389,7 +389,8 @@ def test_every_rule_fixture_conversion_passes_keepalived_t_or_is_refused(keepali
     for path, c in converted:
         if c.has_errors:
             assert c.text == ""
-            assert {d.code for d in c.diagnostics if d.severity.name == "ERROR"} <= {"LVS701", "LVS702"}, path
+            # a value keepalived.conf cannot hold, a host name, or a real server nanny's ipvsadm -a fails for
+            assert {d.code for d in c.diagnostics if d.severity.name == "ERROR"} <= {"LVS701", "LVS702", "LVS731"}, path
     results = keepalived_t.many([c.text for _, c in written])
     bad = [(str(p.relative_to(FIXTURES)), r.returncode, r.stderr) for (p, _), r in zip(written, results)
            if r.returncode or r.stderr]
@@ -441,3 +442,214 @@ def test_host_name_vip_of_a_fwmark_virtual_is_refused_not_dropped():
 def test_an_out_of_range_virtual_port_is_refused_at_the_port_line():
     c = convert(cluster().replace("     port = 80\n", "     port = 70000\n"))
     assert [(d.code, d.line) for d in c.diagnostics if d.severity.name == "ERROR"] == [("LVS701", 13)]
+
+
+# -- every number within what keepalived 2.2.7 accepts (issue 10, item 4) ---------------------------
+
+
+def refusals(c) -> list[tuple[str, int]]:
+    return [(d.code, d.line) for d in c.diagnostics if d.severity.name == "ERROR"]
+
+
+def line_of(text: str, start: str) -> int:
+    """The number of the line of ``text`` that starts (after blanks) with ``start``."""
+    (number,) = [i for i, line in enumerate(text.splitlines(), 1) if line.strip().startswith(start)]
+    return number
+
+
+TCP_ONLY = cluster().replace("     port = 80\n", "     port = 81\n").replace("reentry = 5", "reentry = 1")
+PROBE_CHECK = cluster(extra='     send = "HELO x\\r\\n"\n     expect = "220"\n')
+
+
+@pytest.mark.parametrize("text,checker,limit", [(PROBE_CHECK, "misc_timeout", 2146), (TCP_ONLY, "connect_timeout", 4294)],
+                         ids=["probe", "tcp-check"])
+def test_the_largest_timeout_keepalived_accepts_is_written_and_one_more_is_refused(text, checker, limit, keepalived_t):
+    at_limit = convert(text.replace("timeout = 5", f"timeout = {limit}"))
+    above = convert(text.replace("timeout = 5", f"timeout = {limit + 1}"))
+    assert not at_limit.has_errors and checker in at_limit.text
+    assert refusals(above) == [("LVS701", line_of(text, "timeout ="))] and above.text == ""
+    (message,) = [d.message for d in above.diagnostics if d.code == "LVS701"]
+    assert f"timeout = {limit + 1} gives {checker} {2 * limit + 4 if checker == 'misc_timeout' else limit + 1}" in message
+    # and keepalived itself draws the line there: the written file passes, one more fails
+    over = at_limit.text.replace(f"{checker} {2 * limit + 2 if checker == 'misc_timeout' else limit}",
+                                 f"{checker} {2 * limit + 3 if checker == 'misc_timeout' else limit + 1}")
+    assert over != at_limit.text
+    results = keepalived_t.many([at_limit.text, over])
+    assert results[0].returncode == 0 and results[0].stderr == "", results[0].stderr
+    assert results[1].returncode != 0 and "invalid" in results[1].stderr.lower(), results[1].stderr
+
+
+def test_issue_timeouts_2147_and_4295_are_refused_at_the_timeout_line():
+    # the two values of the report: misc_timeout 4296 and connect_timeout 4295 were written
+    assert refusals(convert(PROBE_CHECK.replace("timeout = 5", "timeout = 2147"))) == [
+        ("LVS701", line_of(PROBE_CHECK, "timeout ="))]
+    assert refusals(convert(TCP_ONLY.replace("timeout = 5", "timeout = 4295"))) == [
+        ("LVS701", line_of(TCP_ONLY, "timeout ="))]
+
+
+@pytest.mark.parametrize("key,good,bad", [("tcp_timeout", 2678400, 2678401), ("keepalive", 255, 256)],
+                         ids=["lvs_timeouts", "advert_int"])
+def test_global_numbers_at_keepalived_limits(key, good, bad, keepalived_t):
+    text = cluster().replace("keepalive = 2\n", "keepalive = 2\ntcp_timeout = 900\n")
+    ok = convert(text.replace(f"{key} = {2 if key == 'keepalive' else 900}\n", f"{key} = {good}\n"))
+    assert not ok.has_errors and f" {good}" in ok.text and keepalived_t(ok.text).returncode == 0
+    assert refusals(convert(text.replace(f"{key} = {2 if key == 'keepalive' else 900}\n", f"{key} = {bad}\n"))) == [
+        ("LVS701", line_of(text, f"{key} ="))]
+
+
+def test_persistence_and_sorry_server_port_at_keepalived_limits(keepalived_t):
+    ok = convert(cluster(extra="     persistent = 2678400\n"))
+    assert not ok.has_errors and keepalived_t(ok.text).returncode == 0
+    assert refusals(convert(cluster(extra="     persistent = 2678401\n"))) == [("LVS701", 14)]
+    # a fwmark NAT virtual's sorry server is added at the virtual's port, which nothing else checks
+    fw = cluster(extra="     fwmark = 7\n     sorry_server = 192.168.10.99\n").replace("port = 80\n", "port = 70000\n")
+    assert refusals(convert(fw)) == [("LVS701", 13)]
+
+
+def test_weight_above_keepalived_limit_is_refused():
+    # lvs.cf holds a C int, so only a model built by hand can carry 2**31; the writer still checks it
+    base = lvscf.loads(cluster().encode(), "t.cf").config
+    virtual = base.virtuals[0]
+    for weight, refused in [(2**31 - 1, False), (2**31, True)]:
+        config = attrs.evolve(base, virtuals=(attrs.evolve(virtual, servers=(
+            attrs.evolve(virtual.servers[0], weight=weight), *virtual.servers[1:])),))
+        assert keepalived(config).has_errors is refused, weight
+
+
+def test_every_number_written_is_one_keepalived_accepts():
+    """The writer's own check (ranges.out_of_range) knows every numeric keyword the converter writes:
+    each statement with a number in any conversion of the corpus and the fixtures is covered."""
+    from lvscf.emit.keepalived.ranges import numbers, out_of_range
+
+    paths = [*corpus_files(), *RULE_FIXTURES, *sorted((FIXTURES / "keepalived").glob("*/*.cf"))]
+    seen = set()
+    for path in paths:
+        for node, mode in [("primary", "exact"), ("primary", "native")]:
+            c = keepalived(lvscf.loads(path.read_bytes(), path.name).config, node=node, checks_mode=mode)
+            for st_ in statements(c.text):
+                words = st_[1:-1] if st_[-1] == "{" else st_[1:]
+                if any(w.isdigit() for w in words):
+                    covered = list(numbers(Directive(st_[0], words)))
+                    assert covered, st_
+                    seen.add(st_[0])
+                    assert not list(out_of_range([Directive(st_[0], words)])), st_
+    assert {"delay_loop", "misc_timeout", "weight", "real_server", "advert_int"} <= seen
+
+
+# -- VRRP: nothing keepalived refuses (issue 10, item 5) ----------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["primary", "backup"])
+def test_a_host_name_director_gives_multicast_vrrp_on_both_nodes(key, keepalived_t):
+    text = cluster().replace(f"{key} = 10.0.0.{1 if key == 'primary' else 2}", f"{key} = lvs2.example.com")
+    primary, backup = convert(text), convert(text, node="backup")
+    results = keepalived_t.many([primary.text, backup.text])
+    assert [(r.returncode, r.stderr) for r in results] == [(0, ""), (0, "")]
+    for c in (primary, backup):
+        vi = block(c.text, "vrrp_instance VI_1")
+        assert not any(s[0] in ("unicast_src_ip", "unicast_peer") for s in vi), vi
+        (note,) = [d for d in c.diagnostics if d.code == "LVS723"]
+        assert note.line == (1 if key == "primary" else 2) and "host name lvs2.example.com" in note.message
+
+
+def test_vrrp_never_runs_on_the_loopback(keepalived_t):
+    on_lo = cluster().replace("address = 10.0.0.100 eth0:1", "address = 10.0.0.100 lo:1")
+    # the first address is on lo: VRRP runs on the next device pulse brought up (the NAT router's)
+    c = convert(on_lo)
+    assert not c.has_errors and ("interface", "eth1") in block(c.text, "vrrp_instance VI_1")
+    assert keepalived_t(c.text).returncode == 0
+    # no other device: refused at the address, not written with `interface lo`
+    only_lo = convert(on_lo.replace("network = nat", "network = direct"))
+    assert refusals(only_lo) == [("LVS701", 11)] and only_lo.text == ""
+    with pytest.raises(ValueError, match="loopback"):
+        convert(cluster(), interface="lo")
+    with pytest.raises(ValueError, match="not an interface name"):
+        convert(cluster(), interface="eth0;rm")
+
+
+# -- the harness creates whatever interfaces a config names (issue 12, item 6) -----------------------
+
+
+def test_interfaces_of_reads_every_interface_a_config_names():
+    from conftest import interfaces_of
+
+    text = """\
+global_defs {
+    lvs_sync_daemon bond0.100 VI_1 id 3
+}
+vrrp_instance VI_1 {
+    interface em1
+    track_interface {
+        em2
+        p1p1 weight 10
+    }
+    virtual_ipaddress {
+        10.0.0.100/24 dev bond0 label bond0:1
+        10.0.0.101/24 dev lo
+    }
+}
+virtual_server 10.0.0.100 80 {
+    real_server 10.0.1.1 80 {
+        TCP_CHECK {
+            bind_if eno1
+        }
+    }
+}
+"""
+    assert interfaces_of(text) == {"bond0.100", "em1", "em2", "p1p1", "bond0", "eno1"}
+
+
+EM1_BOND0 = """\
+serial_no = 3
+primary = 10.20.0.11
+backup = 10.20.0.12
+backup_active = 1
+network = nat
+nat_router = 192.168.50.1 bond0:1
+nat_nmask = 255.255.255.0
+syncdaemon = 1
+syncd_iface = bond0
+virtual web {
+     active = 1
+     address = 10.20.0.100 em1:1
+     vip_nmask = 255.255.255.0
+     port = 443
+     timeout = 6
+     reentry = 6
+     server web1 {
+         address = 192.168.50.11
+         active = 1
+     }
+}
+virtual local {
+     active = 1
+     address = 127.0.0.2 lo:2
+     port = 8080
+     timeout = 6
+     reentry = 6
+     server web2 {
+         address = 192.168.50.12
+         active = 1
+     }
+}
+"""
+
+
+def test_a_cluster_on_em1_and_bond0_passes_keepalived_t(keepalived_t):
+    """Device names other than eth0-eth3, and an address on lo (which every namespace has)."""
+    primary, backup = convert(EM1_BOND0), convert(EM1_BOND0, node="backup")
+    assert not primary.has_errors and not backup.has_errors
+    results = keepalived_t.many([primary.text, backup.text])
+    assert [(r.returncode, r.stderr) for r in results] == [(0, ""), (0, "")]
+    assert keepalived_t.interfaces == {"em1", "bond0"}
+    vi = block(primary.text, "vrrp_instance VI_1")
+    assert ("interface", "em1") in vi and ("lvs_sync_daemon", "bond0", "VI_1", "id", "0") in block(
+        primary.text, "global_defs")
+
+
+def test_no_active_virtual_is_reported_and_brings_up_nothing():
+    # pulse exits at start: not even the NAT router's address is brought up
+    c = convert(cluster().replace("     active = 1\n     address = 10.0.0.100", "     active = 0\n     address = 10.0.0.100"))
+    assert not c.has_errors and "vrrp_instance" not in c.text and "virtual_server" not in c.text
+    (note,) = [d for d in c.diagnostics if d.code == "LVS730"]
+    assert note.severity.name == "WARNING" and "Piranha ran nothing" in note.message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,8 +16,11 @@ from ..emit.json import to_json
 from ..errors import InputError, UnrepresentableError
 from ..report.formats import render
 from ..source import encode
+from ..validate import Selection
+from ..validate import check as run_checks
+from ..validate.settings import ConfigError, find_config, load_settings
 from .common import EXIT_FINDINGS, Format, fail, load_input, print_diagnostics
-from .files import names_stdout, write_file, write_text
+from .files import STDIN, names_stdout, write_file, write_text
 
 
 class Target(str, enum.Enum):
@@ -51,8 +55,9 @@ def convert(
                                "link: the file it names), a device or FIFO is written through.",
         metavar="FILE")] = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="Convert even when Piranha would reject the file (whatever lvscf could read is "
-                        "converted).  Values a target cannot hold safely are still refused.")] = False,
+        "--force", help="Convert even when check reports errors (Piranha would reject the file, or a daemon "
+                        "would fail): whatever lvscf could read is converted, and stderr says how many errors "
+                        "check reports.  Values a target cannot hold safely are still refused.")] = False,
     report: Annotated[str | None, typer.Option(
         "--report", help="Also write the migration report (what the target does differently from Piranha) "
                          "to FILE; - for stdout.", metavar="FILE")] = None,
@@ -67,7 +72,8 @@ def convert(
         "--vrid", min=1, max=255, help="keepalived: VRRP virtual_router_id, the same on both directors and "
                                        "unique on the network.")] = 51,
     interface: Annotated[str | None, typer.Option(
-        "--interface", help="keepalived: VRRP interface (default: the device of the first virtual address).",
+        "--interface", help="keepalived: VRRP interface (default: the device of the first virtual address that "
+                            "is not lo; keepalived refuses VRRP on lo).",
         metavar="IFACE")] = None,
     checks: Annotated[Checks, typer.Option(
         "--checks", case_sensitive=False,
@@ -85,22 +91,34 @@ def convert(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only errors on stderr (not warnings, nor the migration report).")] = False,
 ) -> None:
-    """Convert an lvs.cf.  Diagnostics and the migration report go to stderr; a file with errors is
-    refused (exit 1) unless --force, and no output file is written when the conversion fails.
+    """Convert an lvs.cf.  First the file is checked, as `lvscf check` would (with the same
+    configuration file and suppressions): if check reports an error, the file is not converted
+    (exit 1) unless --force, which converts it anyway and says how many errors check reports.
+    Check's errors and warnings, then the migration report, go to stderr; no output file is
+    written when the conversion fails.
 
-    Exit status: 0 converted, 1 refused (errors in the file, or a value the target cannot hold),
-    2 usage or I/O error."""
+    Exit status: 0 converted, 1 refused (check reports errors, or a value the target cannot hold),
+    2 usage, configuration or I/O error."""
     if report is not None and names_stdout(report) and names_stdout(output):
         raise fail("--report - and the converted text cannot both go to stdout: use -o FILE for one of them")
     try:
         source, result = load_input(path, stdin_filename)
     except InputError as error:
         raise fail(str(error)) from None
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-    print_diagnostics(result.diagnostics if not quiet else errors)
+    try:
+        selection = _selection(source.display)
+    except ConfigError as error:
+        raise fail(str(error)) from None
+    # One check, as `lvscf check` runs it: its errors decide, the same way for every target
+    found = run_checks(result, selection)
+    errors = tuple(d for d in found if d.severity is Severity.ERROR)
+    print_diagnostics(errors if quiet else [d for d in found if d.severity >= Severity.WARNING])
+    verdict = f"check reports {len(errors)} error{'s' if len(errors) != 1 else ''} (above)"
     if errors and not force:
-        raise fail(f"{source.display}: not converted: Piranha would reject it ({len(errors)} error(s) above); "
-                   "fix them, or use --force", EXIT_FINDINGS)
+        if report is not None:
+            _write_report(report, report_format, errors, result.source)
+        raise fail(f"{source.display}: not converted: {verdict}; fix {'it' if len(errors) == 1 else 'them'}, or "
+                   "use --force to convert anyway", EXIT_FINDINGS)
     notes: tuple[Diagnostic, ...] = ()
     try:
         if to is Target.lvs:
@@ -118,10 +136,13 @@ def convert(
     refused = [d for d in notes if d.severity is Severity.ERROR]
     print_diagnostics(notes if not quiet else refused)
     if report is not None:
-        _write_report(report, report_format, notes, result.source)
+        # the report of a forced conversion starts with what check found: it is part of the difference
+        _write_report(report, report_format, errors + notes, result.source)
     if refused:
         raise fail(f"{source.display}: not converted to {to.value}: {len(refused)} error(s) in the migration "
                    "report (see above)", EXIT_FINDINGS)
+    if errors:
+        typer.echo(f"lvscf: warning: {source.display}: converted with --force although {verdict}", err=True)
     if output is None or output == "-":
         write_text(sys.stdout, text)
         return
@@ -129,6 +150,14 @@ def convert(
         write_file(output, encode(text))
     except InputError as error:
         raise fail(str(error)) from None
+
+
+def _selection(display: str) -> Selection:
+    """The rules `lvscf check` would run on this file: its configuration file's select, ignore and
+    per-file-ignores (the file closest to it; the current directory's for stdin)."""
+    directory = Path(display).resolve().parent if display != STDIN else Path.cwd()
+    config = find_config(directory)
+    return load_settings(config).selection(display) if config is not None else Selection()
 
 
 def _convert(to: Target, config, *, node: str, vrid: int, interface: str | None, checks: str, probe: str,

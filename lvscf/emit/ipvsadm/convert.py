@@ -30,6 +30,11 @@ kernel's hash order then decides ipvsadm's output, which cannot be predicted,
 and this module's order is still deterministic (a stable sort of the numeric
 order with ipvsadm's comparison) but may differ from a live ``ipvsadm-save``.
 
+**Which entries.**  The virtuals and real servers that become ``-A``/``-a`` lines
+are decided by :func:`lvscf.model.ipvs.ipvs_table`, the decision the keepalived
+converter shares (as lvsd ran: a virtual whose ``-A`` fails holds no service, so
+a later virtual with the same identity creates it).
+
 **What is left out, and why.**  Whatever a static table cannot hold (the sorry
 server, slow start, quiescing, load-based weights, health checks, VIP plumbing,
 the sync daemon, the timeouts) and whatever ipvsadm or the kernel would refuse
@@ -43,12 +48,13 @@ service or real server is left out and the rest of the table is kept.
 from __future__ import annotations
 
 import functools
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address
 
 from ...diagnostics import Severity
 from ...findings import Rule
-from ...model.config import UNSET_ADDRESS, Config, HostName, Network, Protocol, Server, Service, Virtual
-from ...validate.rule import Finding, Location, file_start, header_of, is_set, value_of
+from ...model.config import UNSET_ADDRESS, Config, Network, Protocol, Server, Service, Virtual
+from ...model.ipvs import MAX_PERSISTENT, Destination, LeftOut, Why, ipvs_table, kernel_port
+from ...validate.rule import Finding, Location, file_start, header_of, value_of
 from ..conversion import Conversion, report
 from .codes import (
     SORRY_SERVER,
@@ -81,13 +87,9 @@ __all__ = ["ipvsadm"]
 # -- limits (ipvsadm 1.31 and Linux 6.1, observed with tools/ipvs-vm) ---------------------------
 
 #: ``-p`` and ``--set`` accept 1..31 days (``--set`` also 0 = "leave unchanged").
-MAX_TIMEOUT = 2_678_400
+MAX_TIMEOUT = MAX_PERSISTENT
 #: The highest weight every ipvsadm accepts (RHEL 5/6's ipvsadm stops here; 1.31 goes on to INT_MAX).
 MAX_PORTABLE_WEIGHT = 65_535
-#: Real-server addresses the kernel refuses ("address not unicast"): 0.0.0.0 (0.0.0.0/8 on the
-#: kernels Piranha ran on), multicast, the limited broadcast, and the loopback broadcast.
-_NOT_UNICAST = (IPv4Network("0.0.0.0/8"), IPv4Network("224.0.0.0/4"), IPv4Network("255.255.255.255/32"),
-                IPv4Network("127.255.255.255/32"))
 
 _METHOD = {Network.nat: "-m", Network.direct: "-g", Network.tunnel: "-i"}
 _PROTOCOL = {Protocol.tcp: ("-t", 6), Protocol.udp: ("-u", 17)}
@@ -139,20 +141,9 @@ class _Service:
         self.dests: list[_Dest] = []
 
 
-def _kernel_port(method: str, fwmark: int, service_port: int, port: int) -> int:
-    """The real-server port the kernel stores (and ``ipvsadm-save`` prints)."""
-    if method == "-m":
-        return port
-    return 0 if fwmark else service_port
-
-
 def _dest_line(svc: str, address: IPv4Address, port: int, method: str, weight: int) -> str:
     line = f"-a {svc} -r {address}:{port} {method} -w {weight}"
     return line + " --tun-type ipip" if method == "-i" else line
-
-
-def _not_unicast(address: IPv4Address) -> bool:
-    return any(address in network for network in _NOT_UNICAST)
 
 
 def _safe_path(path: str) -> str:
@@ -162,11 +153,6 @@ def _safe_path(path: str) -> str:
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
     return "".join(ch if ch.isprintable() else escaped(ch) for ch in path)
-
-
-def _where_port(virtual: Virtual, server: Server) -> Location:
-    """A server's port token; a server without ``port`` takes the virtual's."""
-    return value_of(server, "port") if is_set(server, "port") else value_of(virtual, "port")
 
 
 def ipvsadm(config: Config, *, flush: bool = False, timeouts: bool = False, header: bool = True) -> Conversion:
@@ -243,22 +229,17 @@ def _global_lines(config: Config, notes: list, *, flush: bool, timeouts: bool, r
 
 
 def _services(config: Config, notes: list) -> list[_Service]:
+    """The ``-A`` and ``-a`` lines of the IPVS table :func:`~lvscf.model.ipvs.ipvs_table` decides, and the
+    notes on what it leaves out and on what the lines do not hold."""
     method = _METHOD[config.network]
+    table = ipvs_table(config, rejected_holds_service=False)  # as lvsd ran: a rejected virtual holds nothing
+    for item in table.left_out:
+        _left_out(config, item, notes)
     services: list[_Service] = []
-    created: dict[tuple, Virtual] = {}  # IPVS service identity -> the virtual that created it
-    monitors: dict[tuple, Server] = {}  # lvsd's monitor identity -> the server it was started for
     vips: set = set()
-    any_active = False
-    for virtual in config.virtuals:
-        if not virtual.active:
-            notes.append((INACTIVE_VIRTUAL, Finding(
-                value_of(virtual, "active"),
-                f'virtual "{virtual.name}" is inactive (active = 0): lvsd creates no service for it')))
-            continue
-        any_active = True
-        service = _service(config, virtual, created, notes)
-        if service is None:
-            continue
+    for entry in table.services:
+        virtual = entry.virtual
+        service = _service(virtual, notes)
         services.append(service)
         vip = virtual.vip if virtual.vip is not None else UNSET_ADDRESS
         if virtual.address is not None and vip not in vips:
@@ -268,7 +249,8 @@ def _services(config: Config, notes: list) -> list[_Service]:
                 f"pulse brings up {vip} on {virtual.address.device} on the active director (and sends "
                 f"gratuitous ARPs); the address is not part of the table",
                 hint="configure the address with the new fail-over software (keepalived: virtual_ipaddress)")))
-        _servers(config, virtual, service, method, monitors, notes)
+        for dest in entry.destinations:
+            _destination(virtual, dest, service, method, notes)
         if service.dests:
             notes.append((HEALTH_CHECKS, Finding(
                 header_of(virtual),
@@ -288,8 +270,7 @@ def _services(config: Config, notes: list) -> list[_Service]:
                     f"times that by the server's load ({virtual.load_monitor}); the table has the configured "
                     f"weights")))
         if virtual.sorry_server != UNSET_ADDRESS:
-            line = _dest_line(service.svc, virtual.sorry_server, _kernel_port(method, virtual.fwmark, virtual.port,
-                                                                        virtual.port), method, 1)
+            line = _dest_line(service.svc, virtual.sorry_server, kernel_port(config, virtual, virtual.port), method, 1)
             when = ("while none of its real servers is up" if virtual.active_servers() else
                     "never, because the virtual has no active real server (lvsd arms it only when it starts a "
                     "monitor)")
@@ -298,67 +279,88 @@ def _services(config: Config, notes: list) -> list[_Service]:
                 f'virtual "{virtual.name}": lvsd adds the sorry server {when}: `{line}`; it is not in the '
                 f"steady-state table",
                 hint="use a health checker with a fallback server (keepalived: sorry_server)")))
-    if not any_active:
+    if not any(v.active for v in config.virtuals):
         notes.append((EMPTY_TABLE, Finding(
             file_start(), "no virtual is active: pulse exits (\"no active lvs services defined\") and the table "
                           "is empty")))
     return services
 
 
-def _service(config: Config, virtual: Virtual, created: dict, notes: list) -> _Service | None:
-    """The ``-A`` line lvsd runs for ``virtual``, or None (reported) when ipvsadm would refuse it."""
+def _where(item: LeftOut) -> Location:
+    return value_of(item.at, item.key) if item.key is not None else header_of(item.at)
+
+
+def _left_out(config: Config, item: LeftOut, notes: list) -> None:
+    """The note for a virtual or real server that is no IPVS entry."""
+    virtual = item.virtual
+    where = _where(item)
+    if isinstance(item.block, Virtual):
+        name = f'virtual "{virtual.name}"'
+        if item.why is Why.INACTIVE:
+            notes.append((INACTIVE_VIRTUAL, Finding(where, f"{name} is inactive (active = 0): lvsd creates no service "
+                                                           "for it")))
+        elif item.why is Why.HOST_NAME:
+            notes.append((HOST_NAME, Finding(where, f"{name}: {item.reason}; the service and its real servers are "
+                                                    "left out", hint=item.hint)))
+        elif item.why is Why.DUPLICATE_SERVICE:
+            assert isinstance(item.first, Virtual)
+            what = f"fwmark {virtual.fwmark}" if virtual.fwmark else _svc(virtual)
+            notes.append((DUPLICATE_SERVICE, Finding(
+                where,
+                f'{name} defines the IPVS service {what} again: lvsd\'s second `ipvsadm -A` fails, so only virtual '
+                f'"{item.first.name}" runs; this virtual and its real servers are left out',
+                hint=item.hint, related=(("first defined here", header_of(item.first)),))))
+        else:
+            notes.append((SERVICE_REJECTED, Finding(where, f"{name}: {item.reason}; lvsd skips the virtual and its "
+                                                           "real servers, and so does the table", hint=item.hint)))
+        return
+    server = item.block
+    name = f'server "{server.name}" of virtual "{virtual.name}"'
+    fatal = Severity.ERROR if config.hard_shutdown else Severity.WARNING
+    consequence = ("nanny exits and lvsd shuts the LVS down (hard_shutdown = 1)" if config.hard_shutdown else
+                   "nanny exits and lvsd carries on without the server (hard_shutdown = 0)")
+    related = (("first defined here", header_of(item.first)),) if item.first is not None else ()
+    if item.why is Why.INACTIVE:
+        notes.append((INACTIVE_SERVER, Finding(where, f"{name} is inactive (active = 0): it is never added")))
+    elif item.why is Why.DUPLICATE_MONITOR:
+        assert isinstance(item.first, Server)
+        notes.append((DUPLICATE_MONITOR, Finding(
+            where, f"{name} has the same address and port ({server.address}:{server.port}) as server "
+                   f'"{item.first.name}": lvsd starts no second monitor, so this block has no effect',
+            hint=item.hint, related=related)))
+    elif item.why is Why.HOST_NAME:
+        notes.append((HOST_NAME, Finding(where, f"{name}: {item.reason}; the real server is left out",
+                                         hint=item.hint)))
+    elif item.why is Why.COLLISION:
+        assert isinstance(item.first, Server)
+        port = kernel_port(config, virtual, server.port)
+        notes.append((DESTINATION_COLLISION, Finding(
+            where,
+            f"{name} becomes the same IPVS destination as server \"{item.first.name}\" ({server.address}:{port}, "
+            f"the kernel forces the port with {_METHOD[config.network]}): the second `ipvsadm -a` fails, "
+            f"{consequence}; it is left out", hint=item.hint, severity=fatal, related=related)))
+    else:  # PORT, NOT_UNICAST
+        notes.append((SERVER_REJECTED, Finding(where, f"{name}: {item.reason}: {consequence}; the server is left out",
+                                               hint=item.hint, severity=fatal)))
+
+
+def _svc(virtual: Virtual) -> str:
+    """``-f MARK``, ``-t VIP:PORT`` or ``-u VIP:PORT``, as every line of the service repeats it."""
+    if virtual.fwmark:
+        return f"-f {virtual.fwmark}"
+    vip = virtual.vip if virtual.vip is not None else UNSET_ADDRESS
+    return f"{_PROTOCOL[virtual.protocol][0]} {vip}:{virtual.port}"
+
+
+def _service(virtual: Virtual, notes: list) -> _Service:
+    """The ``-A`` line lvsd runs for ``virtual`` (which ipvsadm accepts)."""
     name = f'virtual "{virtual.name}"'
-
-    def rejected(where: Location, message: str, hint: str) -> None:
-        notes.append((SERVICE_REJECTED, Finding(where, f"{name}: {message}; lvsd skips the virtual and its real "
-                                                       f"servers, and so does the table", hint=hint)))
-
-    if virtual.fwmark != 0:
-        if virtual.fwmark < 0:
-            rejected(value_of(virtual, "fwmark"), f"ipvsadm rejects fwmark {virtual.fwmark} (marks are 1 to "
-                                                  f"4294967295, and lvs.cf holds a signed int)",
-                     "use a mark from 1 to 2147483647")
-            return None
-        svc = f"-f {virtual.fwmark}"
+    svc = _svc(virtual)
+    if virtual.fwmark:
         key = (virtual.fwmark, 0, 0, 0)
-        identity: tuple = ("fwmark", virtual.fwmark)
     else:
         vip = virtual.vip if virtual.vip is not None else UNSET_ADDRESS
-        if isinstance(vip, HostName):
-            notes.append((HOST_NAME, Finding(
-                value_of(virtual, "address"),
-                f"{name}: the address {vip} is a host name, which lvscf does not resolve; the service and its "
-                f"real servers are left out",
-                hint="write the virtual IP address as an IPv4 address")))
-            return None
-        if not 0 <= virtual.port <= 65535:
-            rejected(value_of(virtual, "port"), f"ipvsadm rejects port {virtual.port} (illegal virtual server "
-                                                f"address[:port])", "use a port from 1 to 65535")
-            return None
-        if virtual.port == 0 and virtual.persistent <= 0:
-            rejected(value_of(virtual, "port"), "ipvsadm rejects port 0 on a service without persistence (Zero "
-                                                "port specified for non-persistent service)",
-                     "use a real port, or set persistent for an any-port service")
-            return None
-        flag, protocol = _PROTOCOL[virtual.protocol]
-        svc = f"{flag} {vip}:{virtual.port}"
-        key = (0, protocol, int(vip), virtual.port)
-        identity = ("service", protocol, vip, virtual.port)
-    if virtual.persistent > MAX_TIMEOUT:
-        rejected(value_of(virtual, "persistent"), f"ipvsadm rejects persistent = {virtual.persistent} (at most "
-                                                  f"{MAX_TIMEOUT} s, 31 days)", f"use at most {MAX_TIMEOUT}")
-        return None
-    first = created.get(identity)
-    if first is not None:
-        what = f"fwmark {virtual.fwmark}" if virtual.fwmark else svc
-        notes.append((DUPLICATE_SERVICE, Finding(
-            header_of(virtual),
-            f'{name} defines the IPVS service {what} again: lvsd\'s second `ipvsadm -A` fails, so only virtual '
-            f'"{first.name}" runs; this virtual and its real servers are left out',
-            hint="use one virtual per service (a fwmark service takes every port its mark covers)",
-            related=(("first defined here", header_of(first)),))))
-        return None
-    created[identity] = virtual
+        key = (0, _PROTOCOL[virtual.protocol][1], int(vip), virtual.port)
     line = f"-A {svc} -s {virtual.scheduler.value}"
     if virtual.persistent > 0:
         line += f" -p {virtual.persistent}"
@@ -378,78 +380,27 @@ def _service(config: Config, virtual: Virtual, created: dict, notes: list) -> _S
     return _Service(key, svc, line)
 
 
-def _servers(config: Config, virtual: Virtual, service: _Service, method: str, monitors: dict, notes: list) -> None:
-    """The ``-a`` lines nanny runs for ``virtual``'s active real servers, into ``service``."""
-    vip = virtual.vip if virtual.vip is not None else UNSET_ADDRESS
-    destinations: dict[tuple[int, int], Server] = {}
-    fatal = Severity.ERROR if config.hard_shutdown else Severity.WARNING
-    consequence = ("nanny exits and lvsd shuts the LVS down (hard_shutdown = 1)" if config.hard_shutdown else
-                   "nanny exits and lvsd carries on without the server (hard_shutdown = 0)")
-    for server in virtual.servers:
-        name = f'server "{server.name}" of virtual "{virtual.name}"'
-        if not server.active:
-            notes.append((INACTIVE_SERVER, Finding(
-                value_of(server, "active"), f"{name} is inactive (active = 0): it is never added")))
-            continue
-        monitor = (str(vip), str(server.address), virtual.port, server.port, virtual.protocol)
-        first = monitors.get(monitor)
-        if first is not None:
-            notes.append((DUPLICATE_MONITOR, Finding(
-                header_of(server),
-                f"{name} has the same address and port ({server.address}:{server.port}) as server "
-                f'"{first.name}": lvsd starts no second monitor, so this block has no effect',
-                hint="remove the duplicate server block", related=(("first defined here", header_of(first)),))))
-            continue
-        monitors[monitor] = server
-        if isinstance(server.address, HostName):
-            notes.append((HOST_NAME, Finding(
-                value_of(server, "address"),
-                f"{name}: the address {server.address} is a host name, which lvscf does not resolve; the real "
-                f"server is left out", hint="write the real server's IPv4 address")))
-            continue
-        if not 0 <= server.port <= 65535:
-            notes.append((SERVER_REJECTED, Finding(
-                _where_port(virtual, server),
-                f"{name}: ipvsadm rejects port {server.port} (illegal real server address[:port]): {consequence}; "
-                f"the server is left out", hint="use a port from 0 to 65535", severity=fatal)))
-            continue
-        if _not_unicast(server.address):
-            missing = "" if is_set(server, "address") else " (no address is written)"
-            notes.append((SERVER_REJECTED, Finding(
-                value_of(server, "address"),
-                f"{name}: the kernel refuses {server.address}{missing}, which is not a unicast address: "
-                f"{consequence}; the server is left out", hint="write the real server's unicast IPv4 address",
-                severity=fatal)))
-            continue
-        port = _kernel_port(method, virtual.fwmark, virtual.port, server.port)
-        key = (int(server.address), port)
-        first = destinations.get(key)
-        if first is not None:
-            notes.append((DESTINATION_COLLISION, Finding(
-                header_of(server),
-                f"{name} becomes the same IPVS destination as server \"{first.name}\" ({server.address}:{port}, "
-                f"the kernel forces the port with {method}): the second `ipvsadm -a` fails, {consequence}; it is "
-                f"left out", hint="keep one server block per address", severity=fatal,
-                related=(("first defined here", header_of(first)),))))
-            continue
-        destinations[key] = server
-        weight = server.weight if server.weight > 0 else 1
-        if server.weight <= 0:
-            notes.append((WEIGHT_RAISED, Finding(
-                value_of(server, "weight"),
-                f"{name} has weight {server.weight}: nanny adds it with weight 1, and so does the table",
-                hint="write `active = 0` to take the server out")))
-        elif weight > 1:
-            start = max(1, weight >> 5)
-            notes.append((SLOW_START, Finding(
-                value_of(server, "weight"),
-                f"{name}: nanny adds it with weight {start} and doubles that about every 20 s up to {weight}; "
-                f"the table has {weight} at once")))
-        if weight > MAX_PORTABLE_WEIGHT:
-            notes.append((BIG_WEIGHT, Finding(
-                value_of(server, "weight"),
-                f"{name} has weight {weight}: ipvsadm 1.31 and the kernel accept it, the ipvsadm of RHEL 5/6 "
-                f"rejects weights above {MAX_PORTABLE_WEIGHT}",
-                hint=f"scale the virtual's weights down to {MAX_PORTABLE_WEIGHT} or less")))
-        service.dests.append(_Dest(key, _dest_line(service.svc, server.address, port, method, weight)))
-
+def _destination(virtual: Virtual, dest: Destination, service: _Service, method: str, notes: list) -> None:
+    """The ``-a`` line nanny runs for one destination, into ``service``, and the notes on its weight."""
+    server = dest.server
+    name = f'server "{server.name}" of virtual "{virtual.name}"'
+    weight = dest.weight
+    if server.weight <= 0:
+        notes.append((WEIGHT_RAISED, Finding(
+            value_of(server, "weight"),
+            f"{name} has weight {server.weight}: nanny adds it with weight 1, and so does the table",
+            hint="write `active = 0` to take the server out")))
+    elif weight > 1:
+        start = max(1, weight >> 5)
+        notes.append((SLOW_START, Finding(
+            value_of(server, "weight"),
+            f"{name}: nanny adds it with weight {start} and doubles that about every 20 s up to {weight}; "
+            f"the table has {weight} at once")))
+    if weight > MAX_PORTABLE_WEIGHT:
+        notes.append((BIG_WEIGHT, Finding(
+            value_of(server, "weight"),
+            f"{name} has weight {weight}: ipvsadm 1.31 and the kernel accept it, the ipvsadm of RHEL 5/6 "
+            f"rejects weights above {MAX_PORTABLE_WEIGHT}",
+            hint=f"scale the virtual's weights down to {MAX_PORTABLE_WEIGHT} or less")))
+    service.dests.append(_Dest((int(server.address), dest.port), _dest_line(service.svc, server.address, dest.port,
+                                                                              method, weight)))

@@ -15,9 +15,13 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 UNSAFE_VALUE = convert_code("LVS701", "keepalived-unsafe-value", ERROR, "a value cannot be written safely in keepalived.conf", """\
 ## What it reports
 A value from lvs.cf that keepalived.conf cannot hold exactly and safely: a
-device name or label keepalived or the kernel would refuse, a command word
-with quotes, `$`, `#`, `!`, braces or blanks, a number outside keepalived's
-range, or a line that would pass keepalived's 1023-byte line limit.
+device name or label keepalived or the kernel would refuse (VRRP on the
+loopback too), a command word with quotes, `$`, `#`, `!`, braces or blanks,
+a number outside the range keepalived 2.2.7 accepts for its keyword (a
+`timeout` of 2147 makes the probe's `misc_timeout` 4296, above 4294), a
+virtual whose `ipvsadm -A` Piranha's lvsd could not run (port 0 without
+persistence, a negative fwmark), or a line that would pass keepalived's
+1023-byte line limit.
 
 ## Why it matters
 keepalived's reader has no escape mechanism it applies consistently: `#` and
@@ -103,21 +107,24 @@ virtual www2 { active = 1  address = 10.0.0.1 eth0:1  port = 80 ... }
 ```
 """)
 
-DUPLICATE_REAL = convert_code("LVS706", "duplicate-destination-left-out", WARNING, "a second real server with the same IPVS destination is left out", """\
+DUPLICATE_REAL = convert_code("LVS706", "duplicate-destination-left-out", WARNING, "a second real server with the same address and port is left out", """\
 ## What it reports
-Two active servers of one virtual that are the same IPVS destination: the
-same address and port, or, for direct routing and tunnelling (where the
-kernel uses the virtual's port), the same address.
+An active real server with the same address and port as an earlier one
+that lvsd monitors for the same VIP, protocol and virtual port: in the same
+virtual, or in another virtual on the same VIP and port (a fwmark virtual).
 
 ## Why it matters
-Piranha's second `ipvsadm -a` for the same destination fails and nanny
-exits, which (with `hard_shutdown = 1`) stops the whole LVS.  keepalived
-removes the duplicate with an error.  lvscf keeps the first.
+lvsd keeps one list of monitors keyed by (VIP, protocol, virtual port,
+address, port) and starts no second monitor for a key it has, so the second
+block has no effect in Piranha; keepalived would check and add the server
+twice.  lvscf keeps the first, as Piranha did.  Two servers that only become
+the same IPVS destination (direct routing and tunnelling use the virtual's
+port) make nanny's `ipvsadm -a` fail instead: that is LVS731.
 
 ## Example
 ```
 server a { address = 10.0.0.2  port = 80 ... }
-server b { address = 10.0.0.2  port = 8080 ... }   # network = direct
+server b { address = 10.0.0.2  port = 80 ... }
 ```
 """)
 
@@ -389,13 +396,15 @@ monitor_links = 0
 ```
 """)
 
-VRRP_MULTICAST = convert_code("LVS723", "vrrp-multicast", WARNING, "primary or backup is a host name: VRRP uses multicast instead of unicast", """\
+VRRP_MULTICAST = convert_code("LVS723", "vrrp-multicast", WARNING, "primary or backup is a host name or unset: VRRP uses multicast instead of unicast", """\
 ## What it reports
-`primary` or `backup` written as a host name.
+`primary` or `backup` written as a host name, or not set (0.0.0.0), in a
+cluster with a backup director.
 
 ## Why it matters
 pulse heartbeated by unicast between the two addresses.  keepalived's
-`unicast_src_ip`/`unicast_peer` need literal addresses, so the instance uses
+`unicast_src_ip`/`unicast_peer` need literal addresses, and keepalived
+rejects one without the other, so neither is written: the instance uses
 VRRP multicast (224.0.0.18) on the interface instead, which the network must
 carry between the directors.
 
@@ -409,3 +418,77 @@ ALL = (UNSAFE_VALUE, HOST_NAME, FOS_NOT_CONVERTED, EMPTY_VIRTUAL, DUPLICATE_SERV
        SLOW_START, LOAD_MONITOR, CHECK_APPROXIMATED, CHECK_NOT_REPRODUCED, PROBE, SCRIPTS, HEARTBEAT,
        PRIVATE_HEARTBEAT, SINGLE_DIRECTOR, VRRP_INTERFACE, CLASSFUL_MASK, BIG_WEIGHT, CLIENT_MONITOR,
        PROGRAM_TIMEOUT, LINK_FAILOVER, VRRP_MULTICAST)
+
+# -- what the IPVS table shared with the ipvsadm converter decides, and the empty file ---------------
+
+NOTHING_TO_CONVERT = convert_code("LVS730", "nothing-to-convert", WARNING, "no virtual is active: the keepalived.conf has no virtual server and no VRRP instance", """\
+## What it reports
+An lvs.cf with `service = lvs` and no active virtual block: every virtual
+has `active = 0`, or there is none (a stock sample with every statement
+commented out is one).
+
+## Why it matters
+pulse exits at start ("no active lvs services defined"), so Piranha ran
+nothing.  The converted keepalived.conf holds only `global_defs`: keepalived
+starts, runs no VRRP instance and programs no IPVS service, which is rarely
+what a migration wants.  The file is still written (it is what the lvs.cf
+says), but not silently.
+
+## Example
+```
+virtual www {
+     active = 0
+     ...
+}
+```
+""")
+
+SERVER_REJECTED = convert_code("LVS731", "real-server-never-added", ERROR, "nanny's ipvsadm -a fails for an active real server: not converted (or left out when hard_shutdown = 0)", """\
+## What it reports
+An active real server of an active virtual that the kernel or ipvsadm
+refuses as an IPVS destination: an address that is not unicast (0.0.0.0,
+which Piranha reads for an unset or unreadable address, a multicast or a
+broadcast address), a port outside 0-65535, or a second server that becomes
+the same destination as an earlier one (DR and TUN force the virtual's port).
+It is the same decision, in the same words, as the ipvsadm converter's
+LVS617 and LVS618: both converters take it from one function.
+
+## Why it matters
+nanny's `ipvsadm -a` fails and nanny exits.  With `hard_shutdown = 1` (the
+default) lvsd then shuts the whole LVS down, so Piranha never ran this
+cluster: the conversion is refused (an error), because a keepalived.conf
+would program a table the kernel refuses (keepalived -t does not notice).
+With `hard_shutdown = 0` lvsd carried on without the server, and so does
+the keepalived.conf: the server is left out (a warning).
+
+## Example
+```
+server web1 {
+     address = {{ rs.ip }}
+     active = 1
+}
+```
+""")
+
+VIP_UNSET = convert_code("LVS732", "virtual-server-on-unset-vip", WARNING, "an active virtual without an address becomes a virtual server on 0.0.0.0", """\
+## What it reports
+An active virtual without `fwmark` whose `address` is missing or unreadable
+(a template placeholder, for one), which Piranha reads as 0.0.0.0.
+
+## Why it matters
+lvsd created the IPVS service 0.0.0.0:PORT, and so does keepalived from
+`virtual_server 0.0.0.0 PORT`: a service no client ever reaches, with no
+address to bring up on the director.  The ipvsadm converter reports the same
+service as LVS619.
+
+## Example
+```
+virtual www {
+     active = 1
+     port = 80
+     ...
+}
+```
+""")
+
+ALL += (NOTHING_TO_CONVERT, SERVER_REJECTED, VIP_UNSET)

@@ -11,18 +11,20 @@ whole conversion (the text is then empty).
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 from ...diagnostics import Severity
-from ...model.config import Config, Network, Protocol, Service, Virtual
-from ...validate.rule import file_start, header_of, value_of
+from ...model.config import UNSET_ADDRESS, Config, Network, Protocol, Server, Service, Virtual
+from ...model.ipvs import IpvsService, LeftOut, Why, ipvs_table
+from ...validate.rule import Location, file_start, header_of, is_set, value_of
 from ..conversion import Conversion, report
 from . import checks, vrrp
 from .codes import (BIG_WEIGHT, CLIENT_MONITOR, DUPLICATE_REAL, DUPLICATE_SERVICE, EMPTY_VIRTUAL, FOS_NOT_CONVERTED,
-                    LOAD_MONITOR, PROBE, SINGLE_DIRECTOR, SLOW_START)
+                    HOST_NAME, LOAD_MONITOR, NOTHING_TO_CONVERT, PROBE, SERVER_REJECTED, SINGLE_DIRECTOR, SLOW_START,
+                    VIP_UNSET)
 from .notes import Notes
-from .syntax import Blank, Comment, Directive, Item, write
+from .ranges import RANGES, out_of_range
+from .syntax import Blank, Comment, Directive, Item, SyntaxCheckError, write
 from .values import Refused, address, comment_text, number
+from .values import interface as interface_name
 
 __all__ = ["keepalived", "DEFAULT_PROBE", "NODES", "CHECK_MODES"]
 
@@ -40,7 +42,13 @@ def keepalived(config: Config, *, node: str = "primary", vrid: int = 51, interfa
     ``node`` is ``"primary"`` (VRRP state MASTER) or ``"backup"``; both files
     are needed for a two-director cluster.  ``vrid`` is the VRRP router id
     (the same on both, unique on the network).  ``interface`` is the VRRP
-    interface (default: the device of the first virtual address).
+    interface (default: the device of the first address pulse brought up that
+    is not a loopback; keepalived refuses VRRP on ``lo``, so ``interface="lo"``
+    raises ValueError, and a cluster whose addresses are all on ``lo`` is
+    refused).  VRRP is unicast between ``primary`` and ``backup`` when both
+    are IPv4 addresses; when either is a host name or unset, neither
+    ``unicast_src_ip`` nor ``unicast_peer`` is written (keepalived rejects one
+    without the other) and VRRP is multicast, reported as LVS723.
     ``checks_mode`` ``"exact"`` runs ``lvscf-probe`` (installed at ``probe``)
     for the checks keepalived cannot express; ``"native"`` uses TCP_CHECK
     instead and reports each loss.  When the report has an error, the text
@@ -54,6 +62,13 @@ def keepalived(config: Config, *, node: str = "primary", vrid: int = 51, interfa
         raise ValueError(f"vrid must be 1 to 255, not {vrid}")
     if not (probe.startswith("/") and probe.strip("/") and all(c.isalnum() or c in "_./-" for c in probe)):
         raise ValueError(f"probe must be an absolute path of letters, digits and _ . / -, not {probe!r}")
+    if interface is not None:
+        try:
+            interface_name(interface, "interface")
+        except Refused as error:
+            raise ValueError(f"{error} ({error.hint})") from None
+        if interface in vrrp.LOOPBACK:
+            raise ValueError(f"interface {interface} is a loopback interface, on which keepalived cannot run VRRP")
     notes = Notes()
     if node == "backup" and not vrrp.two_directors(config):
         notes.add(SINGLE_DIRECTOR, value_of(config, "backup_active"),
@@ -61,14 +76,16 @@ def keepalived(config: Config, *, node: str = "primary", vrid: int = 51, interfa
                   severity=Severity.ERROR)
         return Conversion("", report(config, notes.items))
     services = _services(config, notes)
-    plumbed = vrrp.plumbing(config, services, notes)
+    # pulse brought up the address of every active virtual, whatever lvsd's ipvsadm -A made of it
+    running = [v for v in config.virtuals if v.active] if config.service is Service.lvs else []
+    plumbed = vrrp.plumbing(config, running, notes)
     instance = vrrp.instance(config, plumbed, node=node, vrid=vrid, iface=interface, notes=notes)
     blocks: list[Item] = []
     probes = False
-    for virtual in services:
-        block = _virtual_server(virtual, config, checks_mode == "native", probe, notes)
+    for service in services:
+        block = _virtual_server(service, config, checks_mode == "native", probe, notes)
         if block is not None:
-            blocks += [Blank(), Comment(comment_text(f'virtual "{virtual.name}"')), block]
+            blocks += [Blank(), Comment(comment_text(f'virtual "{service.virtual.name}"')), block]
             probes = probes or _uses(block, "MISC_CHECK")
     if probes:
         notes.add(PROBE, file_start(), f"health checks run {probe}: install lvscf on every director",
@@ -81,7 +98,10 @@ def keepalived(config: Config, *, node: str = "primary", vrid: int = 51, interfa
     diagnostics = report(config, notes.items)
     if notes.refused:
         return Conversion("", diagnostics)
-    return Conversion(write(top + blocks), diagnostics)
+    tree = top + blocks
+    for directive, key, text in out_of_range(tree):  # every number was checked where it was made
+        raise SyntaxCheckError(f"{directive.keyword}: {text} is outside keepalived's range for {key}")
+    return Conversion(write(tree), diagnostics)
 
 
 def _header(node: str) -> list[Item]:
@@ -97,35 +117,75 @@ def _uses(item: Item, keyword: str) -> bool:
     return item.keyword == keyword or any(_uses(c, keyword) for c in item.children or ())
 
 
-def _services(config: Config, notes: Notes) -> list[Virtual]:
-    """The virtuals lvsd created an IPVS service for: active ones, the first of any duplicate."""
+def _services(config: Config, notes: Notes) -> list[IpvsService]:
+    """The IPVS services lvsd created (:func:`~lvscf.model.ipvs.ipvs_table`, shared with the ipvsadm
+    converter), and the notes on every active virtual or real server that is not one."""
     if config.service is Service.fos:
         notes.add(FOS_NOT_CONVERTED, value_of(config, "service"),
                   "service = fos: failover services have no keepalived equivalent and are not converted; "
                   "nothing runs under fos, so the file has no virtual servers")
         return []
-    out: list[Virtual] = []
-    first: dict[object, Virtual] = {}
-    for virtual in config.virtuals:
-        if not virtual.active:
-            continue
-        key = ("fwmark", virtual.fwmark) if virtual.fwmark else (virtual.vip, virtual.protocol, virtual.port)
-        if key in first:
-            notes.add(DUPLICATE_SERVICE, header_of(virtual),
-                      f'virtual "{virtual.name}" is the same IPVS service as virtual "{first[key].name}": '
+    if not any(v.active for v in config.virtuals):
+        notes.add(NOTHING_TO_CONVERT, file_start(),
+                  'no virtual is active: pulse exits at start ("no active lvs services defined"), so Piranha ran '
+                  "nothing; the keepalived.conf has no virtual_server and no VRRP instance",
+                  "set active = 1 in the virtual blocks that should run")
+    # Every active virtual holds its service, even one ipvsadm rejects: that one refuses the file here,
+    # instead of letting a later virtual with the same service take its place unnoticed.
+    table = ipvs_table(config, rejected_holds_service=True)
+    for item in table.left_out:
+        _left_out(config, item, notes)
+    return list(table.services)
+
+
+def _left_out(config: Config, item: LeftOut, notes: Notes) -> None:
+    """The note for an active virtual or real server that lvsd and nanny never made an IPVS entry."""
+    if item.why is Why.INACTIVE:
+        return  # Piranha did not run it either: nothing is lost
+    where = value_of(item.at, item.key) if item.key is not None else header_of(item.at)
+    virtual = item.virtual
+    if isinstance(item.block, Virtual):
+        if item.why is Why.HOST_NAME:
+            notes.refuse(where, Refused(f"{vrrp.VIP.format(virtual.name)} is the host name {str(virtual.vip)!r}; "
+                                        "keepalived needs an IPv4 address",
+                                        "write the address the name resolves to on the director", HOST_NAME))
+        elif item.why is Why.DUPLICATE_SERVICE:
+            assert item.first is not None
+            notes.add(DUPLICATE_SERVICE, where,
+                      f'virtual "{virtual.name}" is the same IPVS service as virtual "{item.first.name}": '
                       "lvsd's second ipvsadm -A failed, so it is left out")
-            continue
-        first[key] = virtual
-        out.append(virtual)
-    return out
+        else:  # FWMARK, PORT, ZERO_PORT, PERSISTENT: keepalived.conf cannot hold it either
+            notes.refuse(where, Refused(f'virtual "{virtual.name}": {item.reason}; lvsd skipped this virtual and '
+                                        "its real servers: fix it to convert the file", item.hint))
+        return
+    server = item.block
+    name = f'server "{server.name}" of virtual "{virtual.name}"'
+    if item.why is Why.HOST_NAME:
+        notes.refuse(where, Refused(f'the address of server "{server.name}" is the host name '
+                                    f"{str(server.address)!r}; keepalived needs an IPv4 address",
+                                    "write the address the name resolves to on the director", HOST_NAME))
+    elif item.why is Why.DUPLICATE_MONITOR:
+        assert item.first is not None
+        notes.add(DUPLICATE_REAL, where,
+                  f'{name} has the same address and port ({server.address}:{server.port}) as server '
+                  f'"{item.first.name}": lvsd started no second monitor, so it is left out', item.hint)
+    else:  # PORT, NOT_UNICAST, COLLISION: nanny's ipvsadm -a failed
+        fatal = config.hard_shutdown
+        consequence = ("nanny exits and lvsd shuts the LVS down (hard_shutdown = 1): not converted" if fatal else
+                       "nanny exits and lvsd carries on without the server (hard_shutdown = 0), so it is left out")
+        notes.add(SERVER_REJECTED, where, f"{name}: {item.reason}: {consequence}", item.hint,
+                  severity=Severity.ERROR if fatal else Severity.WARNING)
 
 
-def _virtual_server(virtual: Virtual, config: Config, native: bool, probe: str, notes: Notes) -> Directive | None:
-    servers = virtual.active_servers()
-    if not servers:
+def _virtual_server(service: IpvsService, config: Config, native: bool, probe: str,
+                    notes: Notes) -> Directive | None:
+    virtual = service.virtual
+    if not service.destinations:
         notes.add(EMPTY_VIRTUAL, header_of(virtual),
                   f'virtual "{virtual.name}" has no active server; keepalived drops a virtual_server without '
-                  "real_server, so it is left out")
+                  "real_server, so it is left out" if not virtual.active_servers() else
+                  f'virtual "{virtual.name}" has no real server nanny could add (see its servers\' notes); '
+                  "keepalived drops a virtual_server without real_server, so it is left out")
         return None
     try:
         checks.refuse_if_unusable(virtual)
@@ -138,12 +198,19 @@ def _virtual_server(virtual: Virtual, config: Config, native: bool, probe: str, 
     key = "fwmark"
     try:
         if fwmark:
-            head: tuple[str, ...] = ("fwmark", number(virtual.fwmark, "fwmark", 1, 2**32 - 1))
+            head: tuple[str, ...] = ("fwmark", number(virtual.fwmark, "fwmark", "fwmark"))
         else:
             key = "address"
-            vip = address(virtual.vip if virtual.vip is not None else IPv4Address(0), vrrp.VIP.format(virtual.name))
+            vip = virtual.vip if virtual.vip is not None else UNSET_ADDRESS
+            written_vip = address(vip, vrrp.VIP.format(virtual.name))
             key = "port"
-            head = (vip, number(virtual.port, "port", 0, 65535))
+            head = (written_vip, number(virtual.port, "port", "port"))
+            if vip == UNSET_ADDRESS:
+                notes.add(VIP_UNSET, value_of(virtual, "address"),
+                          f'virtual "{virtual.name}" has no virtual address: its service is {vip}:{virtual.port}, '
+                          "which receives no traffic", "write `address = VIP DEVICE`")
+        key = "timeout"
+        delay = number(virtual.timeout, f'virtual "{virtual.name}": timeout', "delay_loop")
     except Refused as error:
         notes.refuse(value_of(virtual, key), error)
         return None
@@ -153,64 +220,90 @@ def _virtual_server(virtual: Virtual, config: Config, native: bool, probe: str, 
     body += [
         Directive("lb_algo", (str(virtual.scheduler),)),
         Directive("lb_kind", (kind,)),
-        Directive("delay_loop", (str(virtual.timeout),)),
+        Directive("delay_loop", (delay,)),
         # nanny added a server only after its first good check; keepalived adds them at once unless alpha
         Directive("alpha"),
     ]
     if virtual.persistent > 0:
         try:
-            body.append(Directive("persistence_timeout", (number(virtual.persistent, "persistent", 1, 2678400),)))
+            body.append(Directive("persistence_timeout", (number(virtual.persistent, "persistent",
+                                                                 "persistence_timeout"),)))
         except Refused as error:
             notes.refuse(value_of(virtual, "persistent"), error)
         if int(virtual.pmask) not in (0, 0xFFFFFFFF):
             body.append(Directive("persistence_granularity", (str(virtual.pmask),)))
     if virtual.quiesce_server:
         body.append(Directive("inhibit_on_failure"))
-    if virtual.sorry_server != IPv4Address(0):
+    if virtual.sorry_server != UNSET_ADDRESS:
         # lvsd adds it at the virtual's port with the global method; DR/TUN fwmark reals carry no port
-        port = () if fwmark and kind != "NAT" else (str(virtual.port),)
+        try:
+            port = () if fwmark and kind != "NAT" else (number(virtual.port, "port", "port"),)
+        except Refused as error:
+            notes.refuse(value_of(virtual, "port"), error)
+            return None
         body.append(Directive("sorry_server", (str(virtual.sorry_server), *port)))
     plan = checks.plan(virtual, native, probe, notes)
     if plan is None:
         return None
     body[:0] = [Comment(text) for text in _remarks(virtual, plan, native)]
-    seen: dict[tuple[str, int | None], str] = {}
-    for server in servers:
-        where = value_of(server, "address")
-        try:
-            rip = address(server.address, f'the address of server "{server.name}"')
-        except Refused as error:
-            notes.refuse(where, error)
-            continue
-        # The kernel keeps the server's port only for NAT; DR/TUN use the virtual's (none for fwmark)
-        port = server.port if kind == "NAT" else (None if fwmark else virtual.port)
-        if (rip, port) in seen:
-            notes.add(DUPLICATE_REAL, header_of(server),
-                      f'server "{server.name}" is the same IPVS destination ({rip}'
-                      + (f":{port}" if port is not None else "") + f') as server "{seen[rip, port]}" of virtual '
-                      f'"{virtual.name}"; it is left out')
-            continue
-        seen[rip, port] = server.name
-        try:
-            head_words = (rip,) if port is None else (rip, number(port, f'the port of server "{server.name}"', 0,
-                                                                   65535))
-        except Refused as error:
-            notes.refuse(value_of(server, "port"), error)
-            continue
-        weight = server.weight if server.weight > 0 else 1  # nanny never uses a weight below 1 (§7.5)
+    for dest in service.destinations:
+        server = dest.server
+        rip = str(server.address)  # an IPv4 unicast address: the IPVS table decided so
+        port = None if fwmark and kind != "NAT" else dest.port  # the kernel keeps none for DR/TUN fwmark reals
+        weight = dest.weight
         if weight > 65535:
             notes.add(BIG_WEIGHT, value_of(server, "weight"),
                       f'server "{server.name}": weight {weight} is above ipvsadm\'s 65535: nanny\'s ipvsadm call '
                       "failed once its slow start passed 65535 (and lvsd shut the LVS down); keepalived installs "
                       "it with this weight")
+        checker = checks.checker(plan, virtual, server, rip, probe)
+        try:
+            key = "port"
+            words = (rip,) if port is None else (rip, number(port, f'the port of server "{server.name}"', "port"))
+            key = "weight"
+            written = number(weight, f'server "{server.name}": weight', "weight")
+        except Refused as error:
+            notes.refuse(_server_key(virtual, server, key), error)
+            continue
+        refused = _out_of_range(checker, virtual, server)
+        if refused is not None:
+            notes.refuse(*refused)
+            continue
         body += [Comment(comment_text(f'server "{server.name}"')),
-                 Directive("real_server", head_words, (
-                     Directive("weight", (str(weight),)),
-                     checks.checker(plan, virtual, server, rip, probe),
-                 ))]
+                 Directive("real_server", words, (Directive("weight", (written,)), checker))]
     if not any(isinstance(item, Directive) and item.keyword == "real_server" for item in body):
         return None
     return Directive("virtual_server", head, tuple(body))
+
+
+def _server_key(virtual: Virtual, server: Server, key: str) -> Location:
+    """A server's token for ``key``; a server without ``port`` takes the virtual's."""
+    return value_of(server if key != "port" or is_set(server, "port") else virtual, key)
+
+
+#: The lvs.cf value each number of a checker block is made from.
+_CHECKER_SOURCE = {"connect_timeout": "timeout", "misc_timeout": "timeout", "connect_port": "port"}
+
+
+def _out_of_range(checker: Directive, virtual: Virtual, server: Server) -> tuple[Location, Refused] | None:
+    """Where and why a checker block has a number keepalived would reject (None: it has none).
+
+    The timers come from the virtual's ``timeout`` (nanny's check interval):
+    ``connect_timeout`` is the timeout itself, and the probe's ``misc_timeout``
+    twice that plus 2 s, nanny's connect and read limits with room to exit.
+    """
+    for directive, key, text in out_of_range([checker]):
+        low, high = RANGES[key]
+        source = _CHECKER_SOURCE.get(key)
+        if source == "timeout":
+            limit = high if key == "connect_timeout" else (high - 2) // 2
+            return value_of(virtual, "timeout"), Refused(
+                f'virtual "{virtual.name}": timeout = {virtual.timeout} gives {key} {text} in the '
+                f"{directive.keyword}, outside the {low} to {high} keepalived accepts",
+                f"use a timeout of at most {limit} seconds")
+        return _server_key(virtual, server, source or "port"), Refused(
+            f'server "{server.name}": {key} {text} is outside the {low} to {high} keepalived accepts')
+    return None
 
 
 def _remarks(virtual: Virtual, plan: checks.Check, native: bool) -> list[str]:

@@ -15,6 +15,7 @@ from ipaddress import IPv4Address
 from ...findings import Rule
 from ...model.config import Host
 from .codes import HOST_NAME, UNSAFE_VALUE
+from .ranges import RANGES
 
 __all__ = ["Refused", "address", "number", "interface", "device_label", "url_path", "command_words",
            "percent", "comment_text", "SAFE_WORD"]
@@ -45,9 +46,12 @@ def address(host: Host, what: str) -> str:
                   "write the address the name resolves to on the director", HOST_NAME)
 
 
-def number(value: int, what: str, low: int, high: int) -> str:
+def number(value: int, what: str, key: str, hint: str | None = None) -> str:
+    """``value`` for the keepalived keyword ``key`` of :data:`.ranges.RANGES`, if keepalived accepts it."""
+    low, high = RANGES[key]
     if not low <= value <= high:
-        raise Refused(f"{what} {value} is outside what keepalived accepts ({low} to {high})")
+        keyword = key.split(" ")[0]
+        raise Refused(f"{what} {value} is outside the {low} to {high} keepalived accepts for {keyword}", hint)
     return str(value)
 
 

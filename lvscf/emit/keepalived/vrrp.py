@@ -23,9 +23,11 @@ from .notes import Notes
 from .syntax import Directive
 from .values import Refused, address, command_words, device_label, interface, number
 
-__all__ = ["INSTANCE", "Plumbing", "plumbing", "instance", "global_defs", "two_directors"]
+__all__ = ["INSTANCE", "LOOPBACK", "Plumbing", "plumbing", "instance", "global_defs", "two_directors"]
 
 INSTANCE = "VI_1"
+#: Interfaces of type loopback, on which keepalived refuses to run VRRP.
+LOOPBACK = frozenset({"lo"})
 #: How a virtual's address is named in messages (the same words wherever it is refused, so it is reported once).
 VIP = 'the address of virtual "{}"'
 
@@ -68,15 +70,17 @@ def _entry(where: Location, ip: IPv4Address, device: str, mask: IPv4Address, wha
 class Plumbing(NamedTuple):
     """The addresses pulse brought up, in its order: one per VIP (the first virtual decides), then nat_router.
 
-    ``entries`` are ``virtual_ipaddress`` lines; ``devices`` their base interfaces.
+    ``entries`` are ``virtual_ipaddress`` lines; ``devices`` their base interfaces, and ``where``
+    the lvs.cf value each comes from.
     """
 
     entries: list[list[str]]
     devices: list[str]
+    where: list[Location]
 
 
 def plumbing(config: Config, virtuals: list[Virtual], notes: Notes) -> Plumbing:
-    out = Plumbing([], [])
+    out = Plumbing([], [], [])
     seen: set[IPv4Address] = set()
     for virtual in virtuals:
         vip = virtual.address
@@ -89,16 +93,19 @@ def plumbing(config: Config, virtuals: list[Virtual], notes: Notes) -> Plumbing:
             out.entries.append(_entry(where, ip, vip.device, virtual.vip_nmask,
                                       f'the address of virtual "{virtual.name}"', notes))
             out.devices.append(vip.device.partition(":")[0])
+            out.where.append(where)
         except Refused as error:
             notes.refuse(where, error)
     router = config.nat_router
-    if config.network is Network.nat and router is not None:
+    # with no active virtual pulse exits at start ("no active lvs services defined"), bringing up nothing
+    if config.network is Network.nat and router is not None and virtuals:
         where = value_of(config, "nat_router")
         try:
             ip = IPv4Address(address(router.ip, "nat_router"))
             if ip not in seen:
                 out.entries.append(_entry(where, ip, router.device, config.nat_nmask, "nat_router", notes))
                 out.devices.append(router.device.partition(":")[0])
+                out.where.append(where)
         except Refused as error:
             notes.refuse(where, error)
     return out
@@ -128,17 +135,33 @@ def _script(config: Config, key: str, notes: Notes) -> str | None:
 
 def instance(config: Config, plumbed: Plumbing, *, node: str, vrid: int, iface: str | None,
              notes: Notes) -> Directive | None:
-    """The VRRP instance carrying every address pulse brought up (None when there are none)."""
+    """The VRRP instance carrying every address pulse brought up (None when there are none).
+
+    Nothing keepalived refuses is written: VRRP is unicast only when both
+    directors are IPv4 addresses (keepalived rejects a ``unicast_src_ip``
+    without a ``unicast_peer``; otherwise neither, multicast, LVS723), and it
+    never runs on a loopback interface (the first other device is taken; with
+    none, the conversion is refused at the address).
+    """
     if not plumbed.entries:
         return None
     pair = two_directors(config)
     top = file_start()
+    if iface is None:
+        # keepalived refuses VRRP on a loopback interface ("cannot use a loopback interface (lo) for vrrp")
+        usable = [i for i, device in enumerate(plumbed.devices) if device not in LOOPBACK]
+        if not usable:
+            notes.refuse(plumbed.where[0], Refused(
+                f"every address pulse brought up is on {plumbed.devices[0]}, and keepalived cannot run VRRP on "
+                "a loopback interface", "use --interface to name the interface the directors heart-beat over"))
+            return None
+        first = usable[0]
+        iface = plumbed.devices[first]
+        notes.add(VRRP_INTERFACE, top, f"VRRP runs on {iface}, the device of the first address pulse brought up"
+                  + (" that is not on a loopback interface" if first else "")
+                  + "; pulse heart-beat over the interface holding the primary address",
+                  "use --interface to choose another")
     try:
-        if iface is None:
-            iface = plumbed.devices[0]
-            notes.add(VRRP_INTERFACE, top, f"VRRP runs on {iface}, the device of the first address pulse "
-                      "brought up; pulse heart-beat over the interface holding the primary address",
-                      "use --interface to choose another")
         iface = interface(iface, "the VRRP interface")
     except Refused as error:
         notes.refuse(top, error)
@@ -154,7 +177,7 @@ def instance(config: Config, plumbed: Plumbing, *, node: str, vrid: int, iface: 
         Directive("priority", ("150" if node == "primary" else "100",)),
     ]
     try:
-        body.append(Directive("advert_int", (number(config.keepalive, "keepalive", 1, 255),)))
+        body.append(Directive("advert_int", (number(config.keepalive, "keepalive", "advert_int"),)))
     except Refused as error:
         notes.refuse(value_of(config, "keepalive"), error)
     if pair:
@@ -164,14 +187,19 @@ def instance(config: Config, plumbed: Plumbing, *, node: str, vrid: int, iface: 
                   f"fail-over after about {3 * config.keepalive} s)",
                   "let VRRP through any firewall between the directors")
         mine, peer = (config.primary, config.backup) if node == "primary" else (config.backup, config.primary)
-        try:
-            body.append(Directive("unicast_src_ip", (address(mine, "the director address"),)))
-            body.append(Directive("unicast_peer", (), (Directive(address(peer, "the peer address")),)))
-        except Refused:
-            named = "backup" if isinstance(config.primary, IPv4Address) else "primary"  # the host name's key
-            notes.add(VRRP_MULTICAST, value_of(config, named),
-                      "primary or backup is a host name, so VRRP uses multicast instead of unicast",
-                      "write both director addresses as IPv4 addresses")
+        # Both unicast keywords or neither: keepalived -t rejects a unicast_src_ip without a unicast_peer.
+        unusable = [key for key in ("primary", "backup")
+                    if not isinstance(getattr(config, key), IPv4Address) or getattr(config, key) == IPv4Address(0)]
+        if not unusable:
+            body.append(Directive("unicast_src_ip", (str(mine),)))
+            body.append(Directive("unicast_peer", (), (Directive(str(peer)),)))
+        for key in unusable:
+            value = getattr(config, key)
+            what = (f"{key} is the host name {value}" if not isinstance(value, IPv4Address) else
+                    f"{key} is not set (0.0.0.0)")
+            notes.add(VRRP_MULTICAST, value_of(config, key),
+                      f"{what}, so VRRP uses multicast instead of unicast (neither unicast_src_ip nor unicast_peer "
+                      "is written)", "write both director addresses as IPv4 addresses")
         if config.primary_private != config.primary:
             notes.add(PRIVATE_HEARTBEAT, value_of(config, "primary_private"),
                       "pulse also heart-beat over the private addresses; VRRP runs over one interface only")
@@ -208,7 +236,7 @@ def global_defs(config: Config, *, node: str, vrrp: bool, scripts: bool, notes: 
         value = getattr(config, key)
         if value:  # 0: ipvsadm --set leaves that timeout unchanged; keepalived: leave the word out
             try:
-                timeouts += [word, number(value, key, 1, 2678400)]
+                timeouts += [word, number(value, key, "lvs_timeouts")]
             except Refused as error:
                 notes.refuse(value_of(config, key), error)
     if timeouts:

@@ -10,6 +10,7 @@ tests of the ICMP echo, which need root.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -956,6 +957,20 @@ def test_state_file_unreadable_is_a_fresh_start(tmp_path):
     assert state_file.load() is None
 
 
+@pytest.mark.parametrize("text", [
+    "[]", '"x"', "3", "null", "true", '[{"owner": 1, "count": 5, "active": true}]',
+    '{"owner": 1, "count": "5", "active": true}', '{"owner": 1, "count": 5, "active": "yes"}',
+    '{"owner": 1, "count": true, "active": true}', '{"owner": 1, "count": -1, "active": false}',
+    '{"owner": 1, "count": 5.5, "active": true}', "[" * 100000 + "]" * 100000, "\udcff", "\xff\xfe",
+], ids=["list", "string", "number", "null", "bool", "list-of-state", "count-string", "active-string",
+        "count-bool", "count-negative", "count-float", "deeply-nested", "lone-surrogate", "not-ascii"])
+def test_state_file_malformed_is_a_fresh_start(tmp_path, text):
+    """Whatever a state file holds, a malformed one is empty state, never a traceback (issue 10, item 7)."""
+    state_file = StateFile(str(tmp_path), "key", owner=1)
+    Path(state_file.path).write_bytes(text.encode("utf-8", "surrogatepass"))
+    assert state_file.load() is None
+
+
 # -- the command line --------------------------------------------------------------------------
 
 
@@ -1134,6 +1149,22 @@ def test_cli_reentry_unwritable_state_dir_still_answers(tmp_path, capsys):
         code = cli.main(probe_args(server.port, "--expect", "OK", "-a", "30", "--state-dir", str(blocker / "sub")))
     assert code == 0  # a fresh nanny's first good check
     assert "re-entry state" in capsys.readouterr().err
+
+
+def test_cli_malformed_state_file_is_a_fresh_start(tmp_path, capsys):
+    """The probe answers as a fresh nanny and overwrites the malformed state (issue 10, item 7)."""
+    toggle = Toggle()
+    with TCPServer(toggle) as server:
+        args = probe_args(server.port, "--expect", "OK", "-a", "3", "--state-dir", str(tmp_path))
+        toggle.good = False
+        assert cli.main(args) == 1
+        [path] = tmp_path.glob("*.json")
+        for text in ("[]", '"x"'):
+            path.write_text(text)
+            toggle.good = True
+            assert cli.main(args) == 0  # a fresh nanny's first good check: no failure remembered
+            assert json.loads(path.read_text())["count"] == 4
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_python_dash_m_entry_point():

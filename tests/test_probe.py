@@ -1036,6 +1036,37 @@ def test_cli_timeout_must_be_positive(timeout, capsys, refused_port):
     assert "-t" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("option", "value"), [
+    ("-t", "2147484"),  # poll() takes milliseconds in a C int: 2147484000 does not fit
+    ("-t", "99999999999999999999"),
+    ("-r", "2147483648"), ("-r", "-2147483649"), ("-p", "2147483648"), ("-a", "2147483648"), ("-a", "-2147483649"),
+])
+def test_cli_numbers_beyond_what_nanny_could_get_are_a_usage_error(option, value, capsys, refused_port):
+    """lvsd passed C ints, and -t is bounded by poll(): beyond, exit 2 and say why (issue 10, item 4)."""
+    args = dict(zip(("-p", "-r", "-t"), ("81", str(refused_port), "1")))
+    args[option] = value
+    argv = ["-h", LOCAL, *(word for pair in args.items() for word in pair), "--no-ping"]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"lvscf-probe: {option} {value} " in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("option", "value"), [("-t", "2147483"), ("-r", "-2147483648"), ("-r", "2147483647"),
+                                               ("-a", "2147483647")])
+def test_cli_numbers_at_the_bounds_are_accepted(option, value, refused_port):
+    args = dict(zip(("-p", "-r", "-t"), ("81", str(refused_port), "1")))
+    args[option] = value
+    argv = ["-h", LOCAL, *(word for pair in args.items() for word in pair), "--no-ping"]
+    assert cli.main(argv) == 1  # checked (and down: nothing listens), not refused as a usage error
+
+
+def test_console_entry_point_huge_timeout_is_a_usage_error_not_a_traceback(refused_port):
+    done = subprocess.run([sys.executable, "-m", "lvscf.probe", "-h", LOCAL, "-p", "81", "-r", str(refused_port),
+                           "-t", "2147484", "--no-ping"], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "-t 2147484" in done.stderr
+
+
 def test_cli_help(capsys):
     with pytest.raises(SystemExit) as stop:
         cli.main(["--help"])

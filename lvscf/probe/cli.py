@@ -57,10 +57,28 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # lvsd passed nanny C ints (atoi)
+#: poll() takes its timeout in milliseconds as a C int
+MAX_TIMEOUT = _INT_MAX // 1000
+
+
+def _out_of_range(args: argparse.Namespace) -> str | None:
+    """Why a number cannot be one lvsd passed to nanny, or one the probe can wait for; None if all are fine."""
+    if args.timeout <= 0:
+        return f"-t {args.timeout} must be positive (nanny divided by it)"
+    if args.timeout > MAX_TIMEOUT:
+        return f"-t {args.timeout} is too large: at most {MAX_TIMEOUT} seconds (poll() counts milliseconds in a C int)"
+    for option, value in (("-p", args.virtual_port), ("-r", args.port), ("-a", args.reentry)):
+        if value is not None and not _INT_MIN <= value <= _INT_MAX:
+            return f"{option} {value} is not a C int ({_INT_MIN} to {_INT_MAX}), so lvsd never passed it to nanny"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.timeout <= 0:
-        print("lvscf-probe: -t must be positive (nanny divided by it)", file=sys.stderr)
+    bad = _out_of_range(args)
+    if bad is not None:
+        print(f"lvscf-probe: {bad}", file=sys.stderr)
         return 2
     check = Check(
         host=args.host, vport=args.virtual_port, rport=args.port, timeout=args.timeout, udp=args.udp,

@@ -764,9 +764,151 @@ def test_program_output_over_4095_bytes_compares_the_first_4094(tmp_path):
     assert not program(prog, b"a" * 4094 + b"b").ok
 
 
-def test_program_is_found_on_path(tmp_path):
+# -- keepalived's script security for the program (issue 10, item 2): not nanny, which ran anything ----------
+
+
+def refused(result: nanny.Result, *words: str) -> bool:
+    """The probe refused to run the program: a failed check with the reason flagged for the log."""
+    return not result.ok and result.alert and all(word in result.reason for word in words)
+
+
+@pytest.mark.parametrize("name", [b"sh", b"./check.sh", b"bin/check.sh"], ids=["bare-name", "dot-slash", "relative"])
+def test_program_without_an_absolute_path_is_refused(tmp_path, monkeypatch, name):
+    """nanny's execvp searched PATH; as root under keepalived that runs whatever PATH finds first."""
     prog = script(tmp_path, "echo OK")
-    assert program(b"sh " + prog, b"OK").ok
+    (tmp_path / "bin").mkdir()
+    shutil.copy(prog, tmp_path / "bin" / "check.sh")
+    monkeypatch.chdir(tmp_path)
+    words = name + b" " + prog if name == b"sh" else name
+    # with expect, nanny counted even a program it could not run as success: a refusal must not pass
+    assert refused(program(words, b"OK"), "not an absolute path")
+    assert refused(program(words, b"something else"), "not an absolute path")
+
+
+def test_program_with_an_absolute_path_runs(tmp_path):
+    assert program(b"/bin/sh " + script(tmp_path, "echo OK"), b"OK").ok
+
+
+root_only = pytest.mark.skipif(not IS_ROOT, reason="ownership checks apply where the program runs as root")
+
+
+@root_only
+@pytest.mark.parametrize(("mode", "gid", "why"), [
+    (0o777, 0, "writable by everyone"),
+    (0o757, 0, "writable by everyone"),
+    (0o775, 1, "writable by its group (gid 1)"),
+])
+def test_program_writable_by_others_is_refused(tmp_path, mode, gid, why):
+    prog = script(tmp_path, "echo OK")
+    os.chown(prog, 0, gid)
+    os.chmod(prog, mode)
+    assert refused(program(prog, b"OK"), "is not run as root", os.fsdecode(prog), why)
+
+
+@root_only
+def test_program_writable_by_the_root_group_runs(tmp_path):
+    """keepalived lets group root write: only root's group members can, and they could anyway."""
+    prog = script(tmp_path, "echo OK")
+    os.chown(prog, 0, 0)
+    os.chmod(prog, 0o775)
+    assert program(prog, b"OK").ok
+
+
+@root_only
+def test_program_owned_by_another_user_is_refused(tmp_path):
+    prog = script(tmp_path, "echo OK")
+    os.chown(prog, 1, 0)
+    os.chmod(prog, 0o755)
+    assert refused(program(prog, b"OK"), "owned by uid 1, not root")
+
+
+@root_only
+@pytest.mark.parametrize(("mode", "uid", "why"), [
+    (0o777, 0, "is writable by everyone"), (0o755, 1, "is owned by uid 1"), (0o1757, 1, "is owned by uid 1"),
+])
+def test_program_in_a_directory_others_can_write_is_refused(tmp_path, mode, uid, why):
+    """Whoever can write a directory above the program can replace the program."""
+    directory = tmp_path / "open"
+    directory.mkdir()
+    prog = script(directory, "echo OK")
+    os.chown(directory, uid, 0)
+    os.chmod(directory, mode)
+    assert refused(program(prog, b"OK"), f"the directory {directory} {why}")
+
+
+@root_only
+def test_program_in_a_sticky_directory_writable_by_all_runs(tmp_path):
+    """As keepalived: in a sticky directory (like /tmp) others cannot replace root's file."""
+    directory = tmp_path / "sticky"
+    directory.mkdir()
+    prog = script(directory, "echo OK")
+    os.chmod(directory, 0o1777)
+    assert program(prog, b"OK").ok
+
+
+@root_only
+def test_missing_program_under_a_directory_others_can_write_is_refused(tmp_path):
+    """nanny's "a missing program passes" holds only where nobody but root could create it."""
+    directory = tmp_path / "open"
+    directory.mkdir()
+    os.chmod(directory, 0o777)
+    assert refused(program(os.fsencode(directory / "not-yet"), b"OK"), "writable by everyone")
+    os.chmod(directory, 0o755)
+    assert program(os.fsencode(directory / "not-yet"), b"OK").ok  # nanny: execvp failed, expect set: success
+
+
+@root_only
+def test_program_through_a_symlink_checks_the_link_and_its_target(tmp_path):
+    safe = script(tmp_path, "echo OK")
+    link = tmp_path / "link"
+    link.symlink_to(os.fsdecode(safe))
+    assert program(os.fsencode(link), b"OK").ok
+    os.lchown(link, 1, 1)
+    assert refused(program(os.fsencode(link), b"OK"), f"the program {link} is owned by uid 1")
+    os.lchown(link, 0, 0)
+    os.chmod(safe, 0o777)
+    assert refused(program(os.fsencode(link), b"OK"), f"the program {os.fsdecode(safe)} is writable by everyone")
+
+
+@root_only
+def test_program_behind_a_directory_link_is_checked_and_run_where_the_link_leads(tmp_path):
+    """A directory link is resolved first, and the program run from the directory checked (as keepalived does):
+    a link that changes after the check cannot switch the program."""
+    real = tmp_path / "real"
+    real.mkdir()
+    prog = script(real, 'echo "$0"')  # a script's $0 is the path the kernel executed
+    (tmp_path / "via").symlink_to(real)
+    via = os.fsencode(tmp_path / "via" / "check.sh")
+    assert program(via, prog).ok
+    os.chmod(real, 0o777)
+    assert refused(program(via, b"OK"), f"the directory {real} is writable by everyone")
+
+
+@root_only
+def test_program_that_is_not_a_regular_file_is_refused(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert refused(program(os.fsencode(fifo), b"OK"), f"{fifo} is not a regular file")
+    assert refused(program(os.fsencode(tmp_path), b"OK"), f"{tmp_path} is not a regular file")
+
+
+def test_ownership_is_not_checked_where_the_program_does_not_run_as_root(tmp_path, monkeypatch):
+    """keepalived checks only what runs with root's privileges; a relative name is refused anyway."""
+    prog = script(tmp_path, "echo OK")
+    os.chmod(prog, 0o777)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(os, "getegid", lambda: 1000)
+    assert program(prog, b"OK").ok
+    assert refused(program(b"check.sh", b"OK"), "not an absolute path")
+
+
+@root_only
+def test_cli_says_why_a_program_is_refused_without_being_asked(tmp_path, capsys):
+    prog = script(tmp_path, "echo OK")
+    os.chmod(prog, 0o777)
+    assert cli.main(probe_args(1, f"--program={os.fsdecode(prog)}", "--expect=OK")) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("lvscf-probe: down: send_program") and "writable by everyone" in err
 
 
 def test_program_ignores_send(tmp_path):

@@ -8,7 +8,10 @@ sign), so that any byte string passes through keepalived's configuration
 reader unharmed; ``lvscf convert --to keepalived`` writes them so.
 
 Exit status: 0 the server is up (as nanny would have it), 1 down,
-2 usage error (keepalived counts anything but 0 as down).
+2 usage error (keepalived counts anything but 0 as down).  Where the probe
+refuses to do what nanny did (a ``send_program`` keepalived's script
+security would not run as root), the check fails and the reason goes to
+stderr and to the system log (keepalived discards a MISC_CHECK's output).
 """
 
 from __future__ import annotations
@@ -101,9 +104,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose and up != result.ok:
             print(f"lvscf-probe: {state.count} good check(s) of "
                   f"{threshold(args.reentry, args.timeout)} needed to re-enter", file=sys.stderr)
-    if args.verbose:
+    if args.verbose or result.alert:
         print(f"lvscf-probe: {'up' if up else 'down'}: {result.reason}", file=sys.stderr)
+    if result.alert:
+        _syslog(f"{args.host}:{args.port}: {result.reason}")
     return 0 if up else 1
+
+
+def _syslog(message: str) -> None:
+    """Log to the system log too: keepalived sends a MISC_CHECK's stderr to /dev/null."""
+    import syslog  # only refusals are logged
+
+    syslog.openlog("lvscf-probe", syslog.LOG_PID, syslog.LOG_DAEMON)
+    syslog.syslog(syslog.LOG_WARNING, message)
 
 
 def run() -> None:

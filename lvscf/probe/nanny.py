@@ -16,6 +16,10 @@ a check's outcome in surprising ways:
   after it exits is its output read, once, up to 4095 bytes, with the last
   byte dropped.  A non-zero exit, a signal or a failed exec counts as
   **success** when ``expect`` is set; without ``expect`` every check fails.
+
+Not nanny: the probe runs as root under keepalived, so it refuses (and
+fails the check) a program keepalived's script security would refuse
+(:mod:`.security`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import NamedTuple
 
 from .escapes import Hangs, convert
 from .posix_regex import PosixRegex, RegexError
+from .security import vet
 
 __all__ = ["Check", "Result", "run_check", "IMPLICIT_SEND", "IMPLICIT_EXPECT"]
 
@@ -58,6 +63,8 @@ class Check(NamedTuple):
 class Result(NamedTuple):
     ok: bool
     reason: str
+    #: the reason is worth logging even when nobody asked (-v): the probe refused to do what nanny did
+    alert: bool = False
 
 
 def run_check(check: Check) -> Result:
@@ -188,12 +195,15 @@ def _argv(check: Check) -> list[bytes]:
 
 def _program(check: Check, expect: bytes | None) -> Result:
     argv = _argv(check)
-    output: bytes | None
-    if not argv:
-        output = None
-    else:
+    output: bytes | None = None
+    path, refused = vet(argv[0]) if argv else (None, None)
+    if refused is not None:
+        # not nanny: keepalived runs the probe as root, and would refuse such a program itself (security.py);
+        # a refusal fails the check even with expect set, where a program that cannot start would pass
+        return Result(False, f"{refused}: check failed", alert=True)
+    if path is not None:
         try:
-            child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            child = subprocess.Popen(argv, executable=path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, restore_signals=True)
         except OSError:
             output = None  # nanny's child exits 1 when execvp fails

@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ...diagnostics import Severity
 from ...model.config import Protocol, Server, Virtual
 from ...probe.escapes import convert_text
 from ...probe.reentry import threshold
 from ...validate.rule import header_of, value_of
-from .codes import CHECK_APPROXIMATED, CHECK_NOT_REPRODUCED, PROGRAM_TIMEOUT, REENTRY
+from .codes import CHECK_APPROXIMATED, CHECK_NOT_REPRODUCED, PROGRAM_AS_ROOT, PROGRAM_TIMEOUT, REENTRY
 from .notes import Notes
 from .syntax import Directive
 from .values import Refused, percent, url_path
@@ -93,6 +94,7 @@ def plan(virtual: Virtual, native: bool, probe: str, notes: Notes) -> Check | No
                       f'virtual "{virtual.name}": a check program that never exits froze nanny\'s checks (the '
                       f"server kept its state); keepalived kills it after misc_timeout ({2 * virtual.timeout + 2} s) "
                       "and counts a failure")
+            _program_as_root(virtual, notes)
         longest = len(" ".join(_probe_argv(probe, virtual, "255.255.255.255", 65535)))
         if longest > MAX_COMMAND:
             key = max(("send_program", "send", "expect"), key=lambda k: len(getattr(virtual, k) or ""))
@@ -125,6 +127,26 @@ def plan(virtual: Virtual, native: bool, probe: str, notes: Notes) -> Check | No
                   f"(reentry {virtual.reentry or 180} / timeout {virtual.timeout}); keepalived's own checkers "
                   "re-add it after one", "use --checks exact: lvscf-probe keeps nanny's count")
     return own
+
+
+def _program_as_root(virtual: Virtual, notes: Notes) -> None:
+    """Report that the send_program now runs as root under keepalived, and whether the probe will refuse it."""
+    assert virtual.send_program is not None
+    first = next((word for word in virtual.send_program.split(" ") if word), None)  # nanny's argv[0]
+    if first is None:
+        return  # no program: nothing runs
+    where = value_of(virtual, "send_program")
+    if first.startswith("/"):
+        notes.add(PROGRAM_AS_ROOT, where,
+                  f'virtual "{virtual.name}": keepalived runs `{first}` as root through lvscf-probe, which runs it '
+                  "only while it and every directory above it are owned by root and writable by no one else; "
+                  "otherwise every check fails",
+                  "chown root and chmod go-w the program and its directories on both directors")
+    else:
+        notes.add(PROGRAM_AS_ROOT, where,
+                  f'virtual "{virtual.name}": keepalived runs the program as root through lvscf-probe, which '
+                  f"refuses `{first}`: not an absolute path (nanny looked it up in the PATH), so every check fails",
+                  f"write the absolute path of `{first}` in send_program", severity=Severity.WARNING)
 
 
 def _probe_argv(probe: str, virtual: Virtual, rip: str, rport: int) -> list[str]:

@@ -1234,6 +1234,54 @@ def udp_check_without_expect(config: Config) -> Iterator[Finding]:
                           hint='add `expect` with the start of the reply, or `expect = "*"` for any reply')
 
 
+@rule("LVS520", "send-program-not-absolute", WARNING, "a send_program that is not an absolute path")
+def send_program_not_absolute(config: Config) -> Iterator[Finding]:
+    """## What it does
+    Flags a `send_program` whose program (its first word) is a bare name
+    such as `check_db`, or a relative path such as `./check_db` or
+    `bin/check_db`.
+
+    ## Why is this bad?
+    nanny runs the program as root with `execvp`, which looks a bare name up
+    in `PATH`, and a relative path in the working directory, of the daemon
+    that started it: which program runs as root depends on that environment,
+    not on lvs.cf, and a writable directory early in `PATH` lets anyone
+    replace it.  `lvscf convert --to keepalived` runs the program through
+    `lvscf-probe` as root, and the probe applies keepalived's script
+    security: it refuses a program without an absolute path (and one that
+    it, or any directory above it, lets others than root write), so every
+    check fails and the servers are never added.
+
+    This rule reads only the file.  Whether the program and its directories
+    are writable by others depends on the director's file system, not on the
+    machine running `lvscf check`, so that part is left to `lvscf-probe`,
+    which checks it on the director before every run and logs a refusal.
+
+    ## Example
+    ```
+    send_program = "check_db %h"
+    ```
+    Use instead: `send_program = "/usr/local/bin/check_db %h"`, with the
+    program and every directory above it owned by root and writable only by
+    root.
+    """
+    for block in _monitored(config):
+        if block.send_program is None:
+            continue
+        text, offset = _program_text(block)
+        first = next(_words(text), None)
+        if first is None or first[1].startswith("/"):
+            continue  # no program at all: nanny's execvp fails, nothing runs
+        at, word = first
+        how = "looked up in the PATH" if "/" not in word else "relative to the working directory"
+        keepalived = ("; lvscf-probe (keepalived) refuses a program without an absolute path, so every check "
+                      "fails there" if isinstance(block, Virtual) else "")
+        yield Finding(_span(block, "send_program", offset + at, offset + at + len(word)),
+                      f"send_program of {where(block)} runs `{word}` as root, {how} of the daemon that starts "
+                      f"nanny{keepalived}",
+                      hint=f"write the absolute path of `{word}` (in a directory only root can write)")
+
+
 RULES = (
     timeout_not_positive,
     reentry_below_timeout,
@@ -1254,4 +1302,5 @@ RULES = (
     expect_single_star,
     unsupported_escape,
     udp_check_without_expect,
+    send_program_not_absolute,
 )

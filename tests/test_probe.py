@@ -578,6 +578,69 @@ def test_posix_regex_unit():
         PosixRegex(b"(")
 
 
+# -- the regex under limits (issue 10, item 3): not nanny, which matched for as long as it took -------------
+
+#: compiles to two million nodes: 16 s and 1.8 GB per check without a limit
+NESTED_COUNTS = "((a{1,100}){1,100}){1,100}"
+#: two variable parts and back-references: glibc backtracks for more than 30 s over 254 bytes of "a"
+BACKTRACKS = "(.*)(.*)\\2\\1b"
+#: the same as lvs.cf (and so the probe's --expect) writes it: nanny turns each `\\` into one backslash
+BACKTRACKS_CF = BACKTRACKS.replace("\\", "\\\\")
+
+
+def probe_under_wait4(args: list[str], kill_after: float) -> tuple[int, float, int, str]:
+    """Run ``python -m lvscf.probe ARGS``: (exit status, seconds, peak RSS in MB of it and its children, stderr)."""
+    start = time.monotonic()
+    child = subprocess.Popen([sys.executable, "-m", "lvscf.probe", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    timer = threading.Timer(kill_after, child.kill)  # without the limits, fail the test rather than wait
+    timer.start()
+    try:
+        assert child.stderr is not None
+        err = child.stderr.read().decode()
+        _, status, usage = os.wait4(child.pid, 0)
+    finally:
+        timer.cancel()
+        child.returncode = 0  # reaped above: keep Popen from waiting again
+    return os.waitstatus_to_exitcode(status), time.monotonic() - start, usage.ru_maxrss // 1024, err
+
+
+@pytest.mark.parametrize("pattern", [NESTED_COUNTS, BACKTRACKS_CF], ids=["nested-counts", "backreferences"])
+def test_a_regex_that_would_exhaust_the_director_fails_the_check_within_its_timeout(pattern):
+    with TCPServer(replying(b"a" * 254)) as server:
+        code, elapsed, peak_mb, err = probe_under_wait4(
+            probe_args(server.port, "--regex", f"--expect={pattern}", timeout=2), kill_after=20)
+    assert code == 1, err
+    assert elapsed < 2 * 2 + 1, elapsed  # before keepalived's misc_timeout (2 * timeout + 2) kills the probe
+    assert peak_mb < 256, peak_mb  # the probe and its matcher: MATCH_MEMORY above the probe's own size
+    assert "lvscf-probe: down: the expect regex was not matched:" in err  # logged without -v
+
+
+def test_a_hostile_reply_to_a_backreference_regex_fails_in_time():
+    """The pattern alone is cheap (a reply without it matches quickly): the reply makes it costly."""
+    with TCPServer(replying(b"xb")) as server:
+        assert check(server.port, regex=True, expect=BACKTRACKS_CF.encode()).ok
+    with TCPServer(replying(b"a" * 254)) as server:
+        result, elapsed = timed(check, server.port, regex=True, expect=BACKTRACKS_CF.encode(), timeout=1)
+    assert not result.ok and result.alert and "longer than 1 s" in result.reason, result
+    assert elapsed < 2.5
+
+
+def test_search_limited_reports_memory_and_time():
+    from lvscf.probe.posix_regex import Exhausted, search_limited
+
+    assert search_limited(b"^a+b{2,}$", b"aaabbb", 5)
+    assert not search_limited(b"^a+b{2,}$", b"aaab", 5)
+    with pytest.raises(RegexError):
+        search_limited(b"(", b"", 5)
+    with pytest.raises(Exhausted, match="needs more than 16 MB"):
+        search_limited(b"a{1,10000}", b"a", 30, memory=16 * 2**20)  # 780 MB unbounded
+    start = time.monotonic()
+    with pytest.raises(Exhausted, match="longer than 0.5 s|more than 1 s of CPU"):
+        search_limited(BACKTRACKS.encode(), b"a" * 254, 0.5)
+    assert time.monotonic() - start < 2
+
+
 # -- escapes: convert_str ---------------------------------------------------------------------------
 
 

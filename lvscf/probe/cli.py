@@ -10,8 +10,9 @@ reader unharmed; ``lvscf convert --to keepalived`` writes them so.
 Exit status: 0 the server is up (as nanny would have it), 1 down,
 2 usage error (keepalived counts anything but 0 as down).  Where the probe
 refuses to do what nanny did (a ``send_program`` keepalived's script
-security would not run as root), the check fails and the reason goes to
-stderr and to the system log (keepalived discards a MISC_CHECK's output).
+security would not run as root, a regex match that reaches its time or
+memory limit), the check fails and the reason goes to stderr and to the
+system log (keepalived discards a MISC_CHECK's output).
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ a check's outcome in surprising ways:
   (254 with a regex, at most 254): a reply that arrives in pieces fails.
   ``expect = "*"`` passes on any read result, even end-of-file.  UDP with no
   ``expect`` never passes (nanny dereferences a NULL pointer on a reply).
+  Not nanny: a regex is matched under a time and memory limit
+  (:func:`.posix_regex.search_limited`), and reaching it fails the check.
 * Program check: the command is split on spaces, ``%h``/``%p`` tokens are
   replaced, it runs with no time limit (nanny's alarm never fires), and only
   after it exits is its output read, once, up to 4095 bytes, with the last
@@ -30,10 +32,11 @@ import select
 import socket
 import struct
 import subprocess
+import time
 from typing import NamedTuple
 
 from .escapes import Hangs, convert
-from .posix_regex import PosixRegex, RegexError
+from .posix_regex import Exhausted, RegexError, search_limited
 from .security import vet
 
 __all__ = ["Check", "Result", "run_check", "IMPLICIT_SEND", "IMPLICIT_EXPECT"]
@@ -68,6 +71,9 @@ class Result(NamedTuple):
 
 
 def run_check(check: Check) -> Result:
+    # keepalived kills the probe after misc_timeout = 2 * timeout + 2 s (lvscf convert writes it so): end a
+    # second before, with an answer (and the re-entry state saved)
+    deadline = time.monotonic() + 2 * check.timeout + 1
     try:
         # nanny parsed -h with inet_aton() (so "127.1" and octal "010.0.0.1" are accepted) and
         # only ever used the address: %h is inet_ntoa()'s dotted quad; a name was rejected.
@@ -87,7 +93,7 @@ def run_check(check: Check) -> Result:
         return Result(False, f"{hang}: it never checks, so the server is never added")
     if check.program is not None:
         return _program(check, expect)
-    return _socket(check, send, expect)
+    return _socket(check, send, expect, deadline)
 
 
 # -- the socket check ---------------------------------------------------------------------
@@ -126,7 +132,7 @@ def _wait(sock: socket.socket, event: int, timeout: int) -> bool:
     return bool(poller.poll(timeout * 1000))
 
 
-def _socket(check: Check, send: bytes | None, expect: bytes | None) -> Result:
+def _socket(check: Check, send: bytes | None, expect: bytes | None, deadline: float) -> Result:
     if check.ping:
         failed = _ping(check.host)
         if failed is not None:
@@ -149,10 +155,10 @@ def _socket(check: Check, send: bytes | None, expect: bytes | None) -> Result:
                 return Result(False, f"send failed: {error.strerror}")
         if expect is None and not check.udp:
             return Result(True, "connected")
-        return _read(sock, check, expect)
+        return _read(sock, check, expect, deadline)
 
 
-def _read(sock: socket.socket, check: Check, expect: bytes | None) -> Result:
+def _read(sock: socket.socket, check: Check, expect: bytes | None, deadline: float) -> Result:
     if check.regex:
         size = _READ_MAX
     elif expect is not None:
@@ -173,10 +179,15 @@ def _read(sock: socket.socket, check: Check, expect: bytes | None) -> Result:
     if not check.regex and size == 1 and expect[:1] == b"*":
         return Result(True, "wildcard expect: any reply (even none) passes")
     if check.regex:
+        # not nanny, which matched in its own process for as long as it took: the time left of the check,
+        # at most `timeout` seconds (at least half a second, still before keepalived's misc_timeout)
+        seconds = max(0.5, min(check.timeout, deadline - time.monotonic()))
         try:
-            matched = PosixRegex(expect).search(data)
+            matched = search_limited(expect, data, seconds)
         except RegexError as error:
             return Result(False, f"the expect regex does not compile: {error}")
+        except Exhausted as error:
+            return Result(False, f"the expect regex was not matched: {error}; check failed", alert=True)
         return Result(matched, "reply matches the regex" if matched else f"reply {data!r} does not match")
     if len(data) < size:
         return Result(False, f"reply {data!r} is shorter than the {size} bytes expected")

@@ -25,7 +25,9 @@ from ...model.config import Protocol, Server, Virtual
 from ...probe.escapes import convert_text
 from ...probe.reentry import threshold
 from ...validate.rule import header_of, value_of
-from .codes import CHECK_APPROXIMATED, CHECK_NOT_REPRODUCED, PROGRAM_AS_ROOT, PROGRAM_TIMEOUT, REENTRY
+from ...validate.rules.health import costly_regex
+from .codes import (CHECK_APPROXIMATED, CHECK_NOT_REPRODUCED, PROGRAM_AS_ROOT, PROGRAM_TIMEOUT, REENTRY,
+                    REGEX_COST)
 from .notes import Notes
 from .syntax import Directive
 from .values import Refused, percent, url_path
@@ -84,11 +86,19 @@ def plan(virtual: Virtual, native: bool, probe: str, notes: Notes) -> Check | No
     connect, or an HTTP GET that only needs some HTTP answer, and only when
     nanny re-added servers after a single good check.  Otherwise the probe
     (``native``: a TCP connect, and the loss is reported).  None: the probe's
-    command line would be too long for keepalived (refused in ``notes``).
+    command line would be too long for keepalived, or its regex too costly
+    to match (refused in ``notes``).
     """
     needed = reentry_checks(virtual)
     own = _native(virtual)
     if not native and (own is None or needed > 1):
+        costly = costly_regex(virtual)
+        if costly is not None:
+            notes.refuse(value_of(virtual, "expect"), Refused(
+                f'virtual "{virtual.name}": lvscf-probe would match the expect regex "{virtual.expect}" at too high '
+                f"a cost for every real server at every check: {costly[1]}",
+                "simplify the expression (see `lvscf rule LVS521`)", REGEX_COST))
+            return None
         if virtual.send_program is not None:
             notes.add(PROGRAM_TIMEOUT, value_of(virtual, "send_program"),
                       f'virtual "{virtual.name}": a check program that never exits froze nanny\'s checks (the '

@@ -428,7 +428,30 @@ send_program = "check-db %h"       # refused: write /usr/local/bin/check-db
 ```
 """)
 
+REGEX_COST = convert_code("LVS725", "costly-regex-not-converted", ERROR, "an expect regex lvscf-probe would match at too high a cost", """\
+## What it reports
+A `use_regex` check whose `expect` can exhaust the director (the checker's
+LVS521: more than 1000 nodes once counted repetitions are written out, a
+back-reference inside a repetition or to a group inside one, back-references
+with more than one variable-length repetition, groups nested more than 100
+deep).
+
+## Why it matters
+keepalived starts one `lvscf-probe` per real server at every check, with no
+memory limit of its own.  The probe would stop each match at its limit and
+fail the check, so such a check takes the servers out of the pool and keeps
+the director busy; nanny would have spent seconds and gigabytes per check.
+lvscf writes no file: simplify the expression.
+
+## Example
+```
+use_regex = 1
+expect = "((a{1,100}){1,100}){1,100}"
+```
+""")
+
 ALL = (UNSAFE_VALUE, HOST_NAME, FOS_NOT_CONVERTED, EMPTY_VIRTUAL, DUPLICATE_SERVICE, DUPLICATE_REAL, REENTRY,
        SLOW_START, LOAD_MONITOR, CHECK_APPROXIMATED, CHECK_NOT_REPRODUCED, PROBE, SCRIPTS, HEARTBEAT,
        PRIVATE_HEARTBEAT, SINGLE_DIRECTOR, VRRP_INTERFACE, CLASSFUL_MASK, BIG_WEIGHT, CLIENT_MONITOR,
-       PROGRAM_TIMEOUT, LINK_FAILOVER, VRRP_MULTICAST, PROGRAM_AS_ROOT)
+       PROGRAM_TIMEOUT, LINK_FAILOVER, VRRP_MULTICAST, PROGRAM_AS_ROOT,
+       REGEX_COST)

@@ -98,7 +98,6 @@ def plan(virtual: Virtual, native: bool, probe: str, notes: Notes) -> Check | No
                 f'virtual "{virtual.name}": lvscf-probe would match the expect regex "{virtual.expect}" at too high '
                 f"a cost for every real server at every check: {costly[1]}",
                 "simplify the expression (see `lvscf rule LVS521`)", REGEX_COST))
-            return None
         if virtual.send_program is not None:
             notes.add(PROGRAM_TIMEOUT, value_of(virtual, "send_program"),
                       f'virtual "{virtual.name}": a check program that never exits froze nanny\'s checks (the '
@@ -113,7 +112,7 @@ def plan(virtual: Virtual, native: bool, probe: str, notes: Notes) -> Check | No
                 f"reads lines of at most 1023 bytes (and splits longer ones)",
                 f"shorten {key}: lvscf-probe gets it percent-encoded (each unusual byte takes 3 characters)"))
             return None
-        return Check("probe")
+        return None if costly is not None else Check("probe")
     if own is None:
         what = ("send_program" if virtual.send_program is not None else
                 "UDP" if virtual.protocol is not Protocol.tcp else "use_regex" if virtual.use_regex else

@@ -52,6 +52,17 @@ def test_bad_option_values_are_usage_errors():
     assert code == 2 and "probe must be an absolute path" in err
 
 
+def test_a_probe_path_with_non_ascii_letters_is_a_usage_error(tmp_path):
+    """isalnum() accepts "ø" and "²": the check must be ASCII-only, not an internal error later (issue 10, item 7)."""
+    path = tmp_path / "lvs.cf"
+    path.write_text(open(SINGLE).read())
+    for probe in ("/usr/bin/lvscf-prøbe", "/usr/bin/probe²", "/opt/ｌｖｓｃｆ/probe"):
+        code, out, err = run("convert", "--to", "keepalived", "--probe", probe, str(path))
+        assert code == 2, err
+        assert "probe must be an absolute path of ASCII letters" in err and "internal error" not in err
+        assert out == ""
+
+
 def test_a_refused_conversion_writes_no_file_and_keeps_the_old_one(tmp_path):
     target = tmp_path / "keepalived.conf"
     target.write_text("old\n")

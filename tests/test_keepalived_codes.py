@@ -166,3 +166,13 @@ def test_every_file_written_from_the_fixtures_is_accepted_by_keepalived(keepaliv
     bad = [(str(path.relative_to(FIXTURES)), r.returncode, r.stderr) for (path, _), r in zip(written, results)
            if r.returncode or r.stderr]
     assert not bad, bad
+
+
+def test_program_as_root_is_a_warning_where_the_probe_refuses_the_program():
+    """LVS724: an info for an absolute path; a warning for a name nanny looked up in PATH (issue 10, item 2)."""
+    conversion = convert(KEEPALIVED_FIXTURES / "LVS724" / "fail.cf")
+    found = {d.line: d for d in conversion.diagnostics if d.code == "LVS724"}
+    assert {line: d.severity for line, d in found.items()} == {20: Severity.INFO, 46: Severity.WARNING}
+    assert "as root" in found[20].message and "`/usr/local/bin/check-mysql`" in found[20].message
+    assert "refuses `check-mysql`: not an absolute path" in found[46].message
+    assert errors(conversion) == [] and "--program=check-mysql" in conversion.text

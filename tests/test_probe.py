@@ -10,6 +10,7 @@ tests of the ICMP echo, which need root.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -577,6 +578,69 @@ def test_posix_regex_unit():
         PosixRegex(b"(")
 
 
+# -- the regex under limits (issue 10, item 3): not nanny, which matched for as long as it took -------------
+
+#: compiles to two million nodes: 16 s and 1.8 GB per check without a limit
+NESTED_COUNTS = "((a{1,100}){1,100}){1,100}"
+#: two variable parts and back-references: glibc backtracks for more than 30 s over 254 bytes of "a"
+BACKTRACKS = "(.*)(.*)\\2\\1b"
+#: the same as lvs.cf (and so the probe's --expect) writes it: nanny turns each `\\` into one backslash
+BACKTRACKS_CF = BACKTRACKS.replace("\\", "\\\\")
+
+
+def probe_under_wait4(args: list[str], kill_after: float) -> tuple[int, float, int, str]:
+    """Run ``python -m lvscf.probe ARGS``: (exit status, seconds, peak RSS in MB of it and its children, stderr)."""
+    start = time.monotonic()
+    child = subprocess.Popen([sys.executable, "-m", "lvscf.probe", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    timer = threading.Timer(kill_after, child.kill)  # without the limits, fail the test rather than wait
+    timer.start()
+    try:
+        assert child.stderr is not None
+        err = child.stderr.read().decode()
+        _, status, usage = os.wait4(child.pid, 0)
+    finally:
+        timer.cancel()
+        child.returncode = 0  # reaped above: keep Popen from waiting again
+    return os.waitstatus_to_exitcode(status), time.monotonic() - start, usage.ru_maxrss // 1024, err
+
+
+@pytest.mark.parametrize("pattern", [NESTED_COUNTS, BACKTRACKS_CF], ids=["nested-counts", "backreferences"])
+def test_a_regex_that_would_exhaust_the_director_fails_the_check_within_its_timeout(pattern):
+    with TCPServer(replying(b"a" * 254)) as server:
+        code, elapsed, peak_mb, err = probe_under_wait4(
+            probe_args(server.port, "--regex", f"--expect={pattern}", timeout=2), kill_after=20)
+    assert code == 1, err
+    assert elapsed < 2 * 2 + 1, elapsed  # before keepalived's misc_timeout (2 * timeout + 2) kills the probe
+    assert peak_mb < 256, peak_mb  # the probe and its matcher: MATCH_MEMORY above the probe's own size
+    assert "lvscf-probe: down: the expect regex was not matched:" in err  # logged without -v
+
+
+def test_a_hostile_reply_to_a_backreference_regex_fails_in_time():
+    """The pattern alone is cheap (a reply without it matches quickly): the reply makes it costly."""
+    with TCPServer(replying(b"xb")) as server:
+        assert check(server.port, regex=True, expect=BACKTRACKS_CF.encode()).ok
+    with TCPServer(replying(b"a" * 254)) as server:
+        result, elapsed = timed(check, server.port, regex=True, expect=BACKTRACKS_CF.encode(), timeout=1)
+    assert not result.ok and result.alert and "longer than 1 s" in result.reason, result
+    assert elapsed < 2.5
+
+
+def test_search_limited_reports_memory_and_time():
+    from lvscf.probe.posix_regex import Exhausted, search_limited
+
+    assert search_limited(b"^a+b{2,}$", b"aaabbb", 5)
+    assert not search_limited(b"^a+b{2,}$", b"aaab", 5)
+    with pytest.raises(RegexError):
+        search_limited(b"(", b"", 5)
+    with pytest.raises(Exhausted, match="needs more than 16 MB"):
+        search_limited(b"a{1,10000}", b"a", 30, memory=16 * 2**20)  # 780 MB unbounded
+    start = time.monotonic()
+    with pytest.raises(Exhausted, match="longer than 0.5 s|more than 1 s of CPU"):
+        search_limited(BACKTRACKS.encode(), b"a" * 254, 0.5)
+    assert time.monotonic() - start < 2
+
+
 # -- escapes: convert_str ---------------------------------------------------------------------------
 
 
@@ -763,9 +827,151 @@ def test_program_output_over_4095_bytes_compares_the_first_4094(tmp_path):
     assert not program(prog, b"a" * 4094 + b"b").ok
 
 
-def test_program_is_found_on_path(tmp_path):
+# -- keepalived's script security for the program (issue 10, item 2): not nanny, which ran anything ----------
+
+
+def refused(result: nanny.Result, *words: str) -> bool:
+    """The probe refused to run the program: a failed check with the reason flagged for the log."""
+    return not result.ok and result.alert and all(word in result.reason for word in words)
+
+
+@pytest.mark.parametrize("name", [b"sh", b"./check.sh", b"bin/check.sh"], ids=["bare-name", "dot-slash", "relative"])
+def test_program_without_an_absolute_path_is_refused(tmp_path, monkeypatch, name):
+    """nanny's execvp searched PATH; as root under keepalived that runs whatever PATH finds first."""
     prog = script(tmp_path, "echo OK")
-    assert program(b"sh " + prog, b"OK").ok
+    (tmp_path / "bin").mkdir()
+    shutil.copy(prog, tmp_path / "bin" / "check.sh")
+    monkeypatch.chdir(tmp_path)
+    words = name + b" " + prog if name == b"sh" else name
+    # with expect, nanny counted even a program it could not run as success: a refusal must not pass
+    assert refused(program(words, b"OK"), "not an absolute path")
+    assert refused(program(words, b"something else"), "not an absolute path")
+
+
+def test_program_with_an_absolute_path_runs(tmp_path):
+    assert program(b"/bin/sh " + script(tmp_path, "echo OK"), b"OK").ok
+
+
+root_only = pytest.mark.skipif(not IS_ROOT, reason="ownership checks apply where the program runs as root")
+
+
+@root_only
+@pytest.mark.parametrize(("mode", "gid", "why"), [
+    (0o777, 0, "writable by everyone"),
+    (0o757, 0, "writable by everyone"),
+    (0o775, 1, "writable by its group (gid 1)"),
+])
+def test_program_writable_by_others_is_refused(tmp_path, mode, gid, why):
+    prog = script(tmp_path, "echo OK")
+    os.chown(prog, 0, gid)
+    os.chmod(prog, mode)
+    assert refused(program(prog, b"OK"), "is not run as root", os.fsdecode(prog), why)
+
+
+@root_only
+def test_program_writable_by_the_root_group_runs(tmp_path):
+    """keepalived lets group root write: only root's group members can, and they could anyway."""
+    prog = script(tmp_path, "echo OK")
+    os.chown(prog, 0, 0)
+    os.chmod(prog, 0o775)
+    assert program(prog, b"OK").ok
+
+
+@root_only
+def test_program_owned_by_another_user_is_refused(tmp_path):
+    prog = script(tmp_path, "echo OK")
+    os.chown(prog, 1, 0)
+    os.chmod(prog, 0o755)
+    assert refused(program(prog, b"OK"), "owned by uid 1, not root")
+
+
+@root_only
+@pytest.mark.parametrize(("mode", "uid", "why"), [
+    (0o777, 0, "is writable by everyone"), (0o755, 1, "is owned by uid 1"), (0o1757, 1, "is owned by uid 1"),
+])
+def test_program_in_a_directory_others_can_write_is_refused(tmp_path, mode, uid, why):
+    """Whoever can write a directory above the program can replace the program."""
+    directory = tmp_path / "open"
+    directory.mkdir()
+    prog = script(directory, "echo OK")
+    os.chown(directory, uid, 0)
+    os.chmod(directory, mode)
+    assert refused(program(prog, b"OK"), f"the directory {directory} {why}")
+
+
+@root_only
+def test_program_in_a_sticky_directory_writable_by_all_runs(tmp_path):
+    """As keepalived: in a sticky directory (like /tmp) others cannot replace root's file."""
+    directory = tmp_path / "sticky"
+    directory.mkdir()
+    prog = script(directory, "echo OK")
+    os.chmod(directory, 0o1777)
+    assert program(prog, b"OK").ok
+
+
+@root_only
+def test_missing_program_under_a_directory_others_can_write_is_refused(tmp_path):
+    """nanny's "a missing program passes" holds only where nobody but root could create it."""
+    directory = tmp_path / "open"
+    directory.mkdir()
+    os.chmod(directory, 0o777)
+    assert refused(program(os.fsencode(directory / "not-yet"), b"OK"), "writable by everyone")
+    os.chmod(directory, 0o755)
+    assert program(os.fsencode(directory / "not-yet"), b"OK").ok  # nanny: execvp failed, expect set: success
+
+
+@root_only
+def test_program_through_a_symlink_checks_the_link_and_its_target(tmp_path):
+    safe = script(tmp_path, "echo OK")
+    link = tmp_path / "link"
+    link.symlink_to(os.fsdecode(safe))
+    assert program(os.fsencode(link), b"OK").ok
+    os.lchown(link, 1, 1)
+    assert refused(program(os.fsencode(link), b"OK"), f"the program {link} is owned by uid 1")
+    os.lchown(link, 0, 0)
+    os.chmod(safe, 0o777)
+    assert refused(program(os.fsencode(link), b"OK"), f"the program {os.fsdecode(safe)} is writable by everyone")
+
+
+@root_only
+def test_program_behind_a_directory_link_is_checked_and_run_where_the_link_leads(tmp_path):
+    """A directory link is resolved first, and the program run from the directory checked (as keepalived does):
+    a link that changes after the check cannot switch the program."""
+    real = tmp_path / "real"
+    real.mkdir()
+    prog = script(real, 'echo "$0"')  # a script's $0 is the path the kernel executed
+    (tmp_path / "via").symlink_to(real)
+    via = os.fsencode(tmp_path / "via" / "check.sh")
+    assert program(via, prog).ok
+    os.chmod(real, 0o777)
+    assert refused(program(via, b"OK"), f"the directory {real} is writable by everyone")
+
+
+@root_only
+def test_program_that_is_not_a_regular_file_is_refused(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert refused(program(os.fsencode(fifo), b"OK"), f"{fifo} is not a regular file")
+    assert refused(program(os.fsencode(tmp_path), b"OK"), f"{tmp_path} is not a regular file")
+
+
+def test_ownership_is_not_checked_where_the_program_does_not_run_as_root(tmp_path, monkeypatch):
+    """keepalived checks only what runs with root's privileges; a relative name is refused anyway."""
+    prog = script(tmp_path, "echo OK")
+    os.chmod(prog, 0o777)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(os, "getegid", lambda: 1000)
+    assert program(prog, b"OK").ok
+    assert refused(program(b"check.sh", b"OK"), "not an absolute path")
+
+
+@root_only
+def test_cli_says_why_a_program_is_refused_without_being_asked(tmp_path, capsys):
+    prog = script(tmp_path, "echo OK")
+    os.chmod(prog, 0o777)
+    assert cli.main(probe_args(1, f"--program={os.fsdecode(prog)}", "--expect=OK")) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("lvscf-probe: down: send_program") and "writable by everyone" in err
 
 
 def test_program_ignores_send(tmp_path):
@@ -956,6 +1162,20 @@ def test_state_file_unreadable_is_a_fresh_start(tmp_path):
     assert state_file.load() is None
 
 
+@pytest.mark.parametrize("text", [
+    "[]", '"x"', "3", "null", "true", '[{"owner": 1, "count": 5, "active": true}]',
+    '{"owner": 1, "count": "5", "active": true}', '{"owner": 1, "count": 5, "active": "yes"}',
+    '{"owner": 1, "count": true, "active": true}', '{"owner": 1, "count": -1, "active": false}',
+    '{"owner": 1, "count": 5.5, "active": true}', "[" * 100000 + "]" * 100000, "\udcff", "\xff\xfe",
+], ids=["list", "string", "number", "null", "bool", "list-of-state", "count-string", "active-string",
+        "count-bool", "count-negative", "count-float", "deeply-nested", "lone-surrogate", "not-ascii"])
+def test_state_file_malformed_is_a_fresh_start(tmp_path, text):
+    """Whatever a state file holds, a malformed one is empty state, never a traceback (issue 10, item 7)."""
+    state_file = StateFile(str(tmp_path), "key", owner=1)
+    Path(state_file.path).write_bytes(text.encode("utf-8", "surrogatepass"))
+    assert state_file.load() is None
+
+
 # -- the command line --------------------------------------------------------------------------
 
 
@@ -1019,6 +1239,37 @@ def test_cli_refused_is_exit_1(refused_port):
 def test_cli_timeout_must_be_positive(timeout, capsys, refused_port):
     assert cli.main(["-h", LOCAL, "-p", "81", "-r", str(refused_port), "-t", timeout, "--no-ping"]) == 2
     assert "-t" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("-t", "2147484"),  # poll() takes milliseconds in a C int: 2147484000 does not fit
+    ("-t", "99999999999999999999"),
+    ("-r", "2147483648"), ("-r", "-2147483649"), ("-p", "2147483648"), ("-a", "2147483648"), ("-a", "-2147483649"),
+])
+def test_cli_numbers_beyond_what_nanny_could_get_are_a_usage_error(option, value, capsys, refused_port):
+    """lvsd passed C ints, and -t is bounded by poll(): beyond, exit 2 and say why (issue 10, item 4)."""
+    args = dict(zip(("-p", "-r", "-t"), ("81", str(refused_port), "1")))
+    args[option] = value
+    argv = ["-h", LOCAL, *(word for pair in args.items() for word in pair), "--no-ping"]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"lvscf-probe: {option} {value} " in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("option", "value"), [("-t", "2147483"), ("-r", "-2147483648"), ("-r", "2147483647"),
+                                               ("-a", "2147483647")])
+def test_cli_numbers_at_the_bounds_are_accepted(option, value, refused_port):
+    args = dict(zip(("-p", "-r", "-t"), ("81", str(refused_port), "1")))
+    args[option] = value
+    argv = ["-h", LOCAL, *(word for pair in args.items() for word in pair), "--no-ping"]
+    assert cli.main(argv) == 1  # checked (and down: nothing listens), not refused as a usage error
+
+
+def test_console_entry_point_huge_timeout_is_a_usage_error_not_a_traceback(refused_port):
+    done = subprocess.run([sys.executable, "-m", "lvscf.probe", "-h", LOCAL, "-p", "81", "-r", str(refused_port),
+                           "-t", "2147484", "--no-ping"], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "-t 2147484" in done.stderr
 
 
 def test_cli_help(capsys):
@@ -1134,6 +1385,22 @@ def test_cli_reentry_unwritable_state_dir_still_answers(tmp_path, capsys):
         code = cli.main(probe_args(server.port, "--expect", "OK", "-a", "30", "--state-dir", str(blocker / "sub")))
     assert code == 0  # a fresh nanny's first good check
     assert "re-entry state" in capsys.readouterr().err
+
+
+def test_cli_malformed_state_file_is_a_fresh_start(tmp_path, capsys):
+    """The probe answers as a fresh nanny and overwrites the malformed state (issue 10, item 7)."""
+    toggle = Toggle()
+    with TCPServer(toggle) as server:
+        args = probe_args(server.port, "--expect", "OK", "-a", "3", "--state-dir", str(tmp_path))
+        toggle.good = False
+        assert cli.main(args) == 1
+        [path] = tmp_path.glob("*.json")
+        for text in ("[]", '"x"'):
+            path.write_text(text)
+            toggle.good = True
+            assert cli.main(args) == 0  # a fresh nanny's first good check: no failure remembered
+            assert json.loads(path.read_text())["count"] == 4
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_python_dash_m_entry_point():

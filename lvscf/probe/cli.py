@@ -8,7 +8,11 @@ sign), so that any byte string passes through keepalived's configuration
 reader unharmed; ``lvscf convert --to keepalived`` writes them so.
 
 Exit status: 0 the server is up (as nanny would have it), 1 down,
-2 usage error (keepalived counts anything but 0 as down).
+2 usage error (keepalived counts anything but 0 as down).  Where the probe
+refuses to do what nanny did (a ``send_program`` keepalived's script
+security would not run as root, a regex match that reaches its time or
+memory limit), the check fails and the reason goes to stderr and to the
+system log (keepalived discards a MISC_CHECK's output).
 """
 
 from __future__ import annotations
@@ -57,10 +61,28 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # lvsd passed nanny C ints (atoi)
+#: poll() takes its timeout in milliseconds as a C int
+MAX_TIMEOUT = _INT_MAX // 1000
+
+
+def _out_of_range(args: argparse.Namespace) -> str | None:
+    """Why a number cannot be one lvsd passed to nanny, or one the probe can wait for; None if all are fine."""
+    if args.timeout <= 0:
+        return f"-t {args.timeout} must be positive (nanny divided by it)"
+    if args.timeout > MAX_TIMEOUT:
+        return f"-t {args.timeout} is too large: at most {MAX_TIMEOUT} seconds (poll() counts milliseconds in a C int)"
+    for option, value in (("-p", args.virtual_port), ("-r", args.port), ("-a", args.reentry)):
+        if value is not None and not _INT_MIN <= value <= _INT_MAX:
+            return f"{option} {value} is not a C int ({_INT_MIN} to {_INT_MAX}), so lvsd never passed it to nanny"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.timeout <= 0:
-        print("lvscf-probe: -t must be positive (nanny divided by it)", file=sys.stderr)
+    bad = _out_of_range(args)
+    if bad is not None:
+        print(f"lvscf-probe: {bad}", file=sys.stderr)
         return 2
     check = Check(
         host=args.host, vport=args.virtual_port, rport=args.port, timeout=args.timeout, udp=args.udp,
@@ -83,9 +105,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose and up != result.ok:
             print(f"lvscf-probe: {state.count} good check(s) of "
                   f"{threshold(args.reentry, args.timeout)} needed to re-enter", file=sys.stderr)
-    if args.verbose:
+    if args.verbose or result.alert:
         print(f"lvscf-probe: {'up' if up else 'down'}: {result.reason}", file=sys.stderr)
+    if result.alert:
+        _syslog(f"{args.host}:{args.port}: {result.reason}")
     return 0 if up else 1
+
+
+def _syslog(message: str) -> None:
+    """Log to the system log too: keepalived sends a MISC_CHECK's stderr to /dev/null."""
+    import syslog  # only refusals are logged
+
+    syslog.openlog("lvscf-probe", syslog.LOG_PID, syslog.LOG_DAEMON)
+    syslog.syslog(syslog.LOG_WARNING, message)
 
 
 def run() -> None:

@@ -11,11 +11,17 @@ a check's outcome in surprising ways:
   (254 with a regex, at most 254): a reply that arrives in pieces fails.
   ``expect = "*"`` passes on any read result, even end-of-file.  UDP with no
   ``expect`` never passes (nanny dereferences a NULL pointer on a reply).
+  Not nanny: a regex is matched under a time and memory limit
+  (:func:`.posix_regex.search_limited`), and reaching it fails the check.
 * Program check: the command is split on spaces, ``%h``/``%p`` tokens are
   replaced, it runs with no time limit (nanny's alarm never fires), and only
   after it exits is its output read, once, up to 4095 bytes, with the last
   byte dropped.  A non-zero exit, a signal or a failed exec counts as
   **success** when ``expect`` is set; without ``expect`` every check fails.
+
+Not nanny: the probe runs as root under keepalived, so it refuses (and
+fails the check) a program keepalived's script security would refuse
+(:mod:`.security`).
 """
 
 from __future__ import annotations
@@ -26,10 +32,12 @@ import select
 import socket
 import struct
 import subprocess
+import time
 from typing import NamedTuple
 
 from .escapes import Hangs, convert
-from .posix_regex import PosixRegex, RegexError
+from .posix_regex import Exhausted, RegexError, search_limited
+from .security import vet
 
 __all__ = ["Check", "Result", "run_check", "IMPLICIT_SEND", "IMPLICIT_EXPECT"]
 
@@ -58,9 +66,14 @@ class Check(NamedTuple):
 class Result(NamedTuple):
     ok: bool
     reason: str
+    #: the reason is worth logging even when nobody asked (-v): the probe refused to do what nanny did
+    alert: bool = False
 
 
 def run_check(check: Check) -> Result:
+    # keepalived kills the probe after misc_timeout = 2 * timeout + 2 s (lvscf convert writes it so): end a
+    # second before, with an answer (and the re-entry state saved)
+    deadline = time.monotonic() + 2 * check.timeout + 1
     try:
         # nanny parsed -h with inet_aton() (so "127.1" and octal "010.0.0.1" are accepted) and
         # only ever used the address: %h is inet_ntoa()'s dotted quad; a name was rejected.
@@ -80,7 +93,7 @@ def run_check(check: Check) -> Result:
         return Result(False, f"{hang}: it never checks, so the server is never added")
     if check.program is not None:
         return _program(check, expect)
-    return _socket(check, send, expect)
+    return _socket(check, send, expect, deadline)
 
 
 # -- the socket check ---------------------------------------------------------------------
@@ -119,7 +132,7 @@ def _wait(sock: socket.socket, event: int, timeout: int) -> bool:
     return bool(poller.poll(timeout * 1000))
 
 
-def _socket(check: Check, send: bytes | None, expect: bytes | None) -> Result:
+def _socket(check: Check, send: bytes | None, expect: bytes | None, deadline: float) -> Result:
     if check.ping:
         failed = _ping(check.host)
         if failed is not None:
@@ -142,10 +155,10 @@ def _socket(check: Check, send: bytes | None, expect: bytes | None) -> Result:
                 return Result(False, f"send failed: {error.strerror}")
         if expect is None and not check.udp:
             return Result(True, "connected")
-        return _read(sock, check, expect)
+        return _read(sock, check, expect, deadline)
 
 
-def _read(sock: socket.socket, check: Check, expect: bytes | None) -> Result:
+def _read(sock: socket.socket, check: Check, expect: bytes | None, deadline: float) -> Result:
     if check.regex:
         size = _READ_MAX
     elif expect is not None:
@@ -166,10 +179,15 @@ def _read(sock: socket.socket, check: Check, expect: bytes | None) -> Result:
     if not check.regex and size == 1 and expect[:1] == b"*":
         return Result(True, "wildcard expect: any reply (even none) passes")
     if check.regex:
+        # not nanny, which matched in its own process for as long as it took: the time left of the check,
+        # at most `timeout` seconds (at least half a second, still before keepalived's misc_timeout)
+        seconds = max(0.5, min(check.timeout, deadline - time.monotonic()))
         try:
-            matched = PosixRegex(expect).search(data)
+            matched = search_limited(expect, data, seconds)
         except RegexError as error:
             return Result(False, f"the expect regex does not compile: {error}")
+        except Exhausted as error:
+            return Result(False, f"the expect regex was not matched: {error}; check failed", alert=True)
         return Result(matched, "reply matches the regex" if matched else f"reply {data!r} does not match")
     if len(data) < size:
         return Result(False, f"reply {data!r} is shorter than the {size} bytes expected")
@@ -188,12 +206,15 @@ def _argv(check: Check) -> list[bytes]:
 
 def _program(check: Check, expect: bytes | None) -> Result:
     argv = _argv(check)
-    output: bytes | None
-    if not argv:
-        output = None
-    else:
+    output: bytes | None = None
+    path, refused = vet(argv[0]) if argv else (None, None)
+    if refused is not None:
+        # not nanny: keepalived runs the probe as root, and would refuse such a program itself (security.py);
+        # a refusal fails the check even with expect set, where a program that cannot start would pass
+        return Result(False, f"{refused}: check failed", alert=True)
+    if path is not None:
         try:
-            child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            child = subprocess.Popen(argv, executable=path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, restore_signals=True)
         except OSError:
             output = None  # nanny's child exits 1 when execvp fails

@@ -53,14 +53,23 @@ class StateFile:
         self.owner = owner
 
     def load(self) -> State | None:
+        """The saved state; None (a fresh nanny) when there is none, or anything but what :meth:`save` writes.
+
+        A state file that cannot be trusted only costs the count: a fresh nanny
+        re-adds the server on its first good check, as lvsd's restarted nanny did.
+        """
         try:
             with open(self.path, encoding="ascii") as handle:
                 data = json.load(handle)
-            if data.get("owner") != self.owner:
-                return None
-            return State(int(data["count"]), bool(data["active"]))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: thousands of nested brackets
             return None
+        if not isinstance(data, dict) or data.get("owner") != self.owner:
+            return None
+        count, active = data.get("count"), data.get("active")
+        # bool is an int subclass: a count of `true` is as malformed as one of "5"
+        if type(count) is not int or count < 0 or type(active) is not bool:
+            return None
+        return State(count, active)
 
     def save(self, state: State) -> None:
         import tempfile  # only the probe saves state; the checker imports this module for threshold()

@@ -20,11 +20,14 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ...diagnostics import Severity
 from ...model.config import Protocol, Server, Virtual
 from ...probe.escapes import convert_text
 from ...probe.reentry import threshold
 from ...validate.rule import header_of, value_of
-from .codes import CHECK_APPROXIMATED, CHECK_NOT_REPRODUCED, PROGRAM_TIMEOUT, REENTRY
+from ...validate.rules.health import costly_regex
+from .codes import (CHECK_APPROXIMATED, CHECK_NOT_REPRODUCED, PROGRAM_AS_ROOT, PROGRAM_TIMEOUT, REENTRY,
+                    REGEX_COST)
 from .notes import Notes
 from .syntax import Directive
 from .values import Refused, percent, url_path
@@ -83,16 +86,24 @@ def plan(virtual: Virtual, native: bool, probe: str, notes: Notes) -> Check | No
     connect, or an HTTP GET that only needs some HTTP answer, and only when
     nanny re-added servers after a single good check.  Otherwise the probe
     (``native``: a TCP connect, and the loss is reported).  None: the probe's
-    command line would be too long for keepalived (refused in ``notes``).
+    command line would be too long for keepalived, or its regex too costly
+    to match (refused in ``notes``).
     """
     needed = reentry_checks(virtual)
     own = _native(virtual)
     if not native and (own is None or needed > 1):
+        costly = costly_regex(virtual)
+        if costly is not None:
+            notes.refuse(value_of(virtual, "expect"), Refused(
+                f'virtual "{virtual.name}": lvscf-probe would match the expect regex "{virtual.expect}" at too high '
+                f"a cost for every real server at every check: {costly[1]}",
+                "simplify the expression (see `lvscf rule LVS521`)", REGEX_COST))
         if virtual.send_program is not None:
             notes.add(PROGRAM_TIMEOUT, value_of(virtual, "send_program"),
                       f'virtual "{virtual.name}": a check program that never exits froze nanny\'s checks (the '
                       f"server kept its state); keepalived kills it after misc_timeout ({2 * virtual.timeout + 2} s) "
                       "and counts a failure")
+            _program_as_root(virtual, notes)
         longest = len(" ".join(_probe_argv(probe, virtual, "255.255.255.255", 65535)))
         if longest > MAX_COMMAND:
             key = max(("send_program", "send", "expect"), key=lambda k: len(getattr(virtual, k) or ""))
@@ -101,7 +112,7 @@ def plan(virtual: Virtual, native: bool, probe: str, notes: Notes) -> Check | No
                 f"reads lines of at most 1023 bytes (and splits longer ones)",
                 f"shorten {key}: lvscf-probe gets it percent-encoded (each unusual byte takes 3 characters)"))
             return None
-        return Check("probe")
+        return None if costly is not None else Check("probe")
     if own is None:
         what = ("send_program" if virtual.send_program is not None else
                 "UDP" if virtual.protocol is not Protocol.tcp else "use_regex" if virtual.use_regex else
@@ -125,6 +136,26 @@ def plan(virtual: Virtual, native: bool, probe: str, notes: Notes) -> Check | No
                   f"(reentry {virtual.reentry or 180} / timeout {virtual.timeout}); keepalived's own checkers "
                   "re-add it after one", "use --checks exact: lvscf-probe keeps nanny's count")
     return own
+
+
+def _program_as_root(virtual: Virtual, notes: Notes) -> None:
+    """Report that the send_program now runs as root under keepalived, and whether the probe will refuse it."""
+    assert virtual.send_program is not None
+    first = next((word for word in virtual.send_program.split(" ") if word), None)  # nanny's argv[0]
+    if first is None:
+        return  # no program: nothing runs
+    where = value_of(virtual, "send_program")
+    if first.startswith("/"):
+        notes.add(PROGRAM_AS_ROOT, where,
+                  f'virtual "{virtual.name}": keepalived runs `{first}` as root through lvscf-probe, which runs it '
+                  "only while it and every directory above it are owned by root and writable by no one else; "
+                  "otherwise every check fails",
+                  "chown root and chmod go-w the program and its directories on both directors")
+    else:
+        notes.add(PROGRAM_AS_ROOT, where,
+                  f'virtual "{virtual.name}": keepalived runs the program as root through lvscf-probe, which '
+                  f"refuses `{first}`: not an absolute path (nanny looked it up in the PATH), so every check fails",
+                  f"write the absolute path of `{first}` in send_program", severity=Severity.WARNING)
 
 
 def _probe_argv(probe: str, virtual: Virtual, rip: str, rport: int) -> list[str]:

@@ -414,10 +414,56 @@ primary = lvs1.example.com
 ```
 """)
 
+PROGRAM_AS_ROOT = convert_code("LVS724", "send-program-runs-as-root", INFO, "keepalived runs the send_program as root, through lvscf-probe", """\
+## What it reports
+A virtual with `send_program`, converted to a `MISC_CHECK` that runs it
+through `lvscf-probe`: a warning when the program is not an absolute path.
+
+## Why it matters
+keepalived runs the probe as root (`script_user root`), and the probe runs
+the program, so the program now runs as root under keepalived, for every
+real server at every check.  keepalived's `enable_script_security` checks
+only the probe's own path, so the probe applies the same rules to the
+program before it runs it: an absolute path, and the program and every
+directory above it owned by root and not writable by anyone else (a group
+other than root, or everyone; a sticky directory such as `/tmp` excepted),
+links resolved.  Otherwise it refuses, logs why (stderr and syslog) and the
+check fails.  nanny also ran programs as root, but looked a bare name up in
+`PATH` and ran whatever it found: such a program now fails every check.
+
+## Example
+```
+send_program = "check-db %h"       # refused: write /usr/local/bin/check-db
+```
+""")
+
+REGEX_COST = convert_code("LVS725", "costly-regex-not-converted", ERROR, "an expect regex lvscf-probe would match at too high a cost", """\
+## What it reports
+A `use_regex` check whose `expect` can exhaust the director (the checker's
+LVS521: more than 1000 nodes once counted repetitions are written out, a
+back-reference inside a repetition or to a group inside one, back-references
+with more than one variable-length repetition, groups nested more than 100
+deep).
+
+## Why it matters
+keepalived starts one `lvscf-probe` per real server at every check, with no
+memory limit of its own.  The probe would stop each match at its limit and
+fail the check, so such a check takes the servers out of the pool and keeps
+the director busy; nanny would have spent seconds and gigabytes per check.
+lvscf writes no file: simplify the expression.
+
+## Example
+```
+use_regex = 1
+expect = "((a{1,100}){1,100}){1,100}"
+```
+""")
+
 ALL = (UNSAFE_VALUE, HOST_NAME, FOS_NOT_CONVERTED, EMPTY_VIRTUAL, DUPLICATE_SERVICE, DUPLICATE_REAL, REENTRY,
        SLOW_START, LOAD_MONITOR, CHECK_APPROXIMATED, CHECK_NOT_REPRODUCED, PROBE, SCRIPTS, HEARTBEAT,
        PRIVATE_HEARTBEAT, SINGLE_DIRECTOR, VRRP_INTERFACE, CLASSFUL_MASK, BIG_WEIGHT, CLIENT_MONITOR,
-       PROGRAM_TIMEOUT, LINK_FAILOVER, VRRP_MULTICAST)
+       PROGRAM_TIMEOUT, LINK_FAILOVER, VRRP_MULTICAST, PROGRAM_AS_ROOT,
+       REGEX_COST)
 
 # -- what the IPVS table shared with the ipvsadm converter decides, and the empty file ---------------
 

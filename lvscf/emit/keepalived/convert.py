@@ -60,8 +60,9 @@ def keepalived(config: Config, *, node: str = "primary", vrid: int = 51, interfa
         raise ValueError(f"checks_mode must be one of {', '.join(CHECK_MODES)}, not {checks_mode!r}")
     if not 1 <= vrid <= 255:
         raise ValueError(f"vrid must be 1 to 255, not {vrid}")
-    if not (probe.startswith("/") and probe.strip("/") and all(c.isalnum() or c in "_./-" for c in probe)):
-        raise ValueError(f"probe must be an absolute path of letters, digits and _ . / -, not {probe!r}")
+    if not (probe.startswith("/") and probe.strip("/") and all(c.isascii() and (c.isalnum() or c in "_./-")
+                                                               for c in probe)):
+        raise ValueError(f"probe must be an absolute path of ASCII letters, digits and _ . / -, not {probe!r}")
     if interface is not None:
         try:
             interface_name(interface, "interface")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from ...model.config import Config, Failover, Protocol, Service, ServiceBlock, Virtual
 from ...parse.nodes import ErrorLine
@@ -117,7 +118,9 @@ def _converted(block: ServiceBlock, key: str) -> str | None:
 # parse_bracket_element, parse_bracket_symbol, build_range_exp) under RE_SYNTAX_POSIX_EXTENDED.  It only
 # reports what every glibc since 2.3 rejects; where versions or locales differ (ranges with non-ASCII
 # ends, back-references to a group of another alternative, which glibc rejects only since 2.28) it accepts.
-# Compile-time resource limits (REG_ESPACE) are not modelled.
+# Compile-time resource limits (REG_ESPACE) are not modelled.  Alongside, it counts what the compiled
+# expression costs (:class:`_Cost`, for LVS521): glibc writes counted repetitions out in full and matches
+# back-references by backtracking.
 
 _RE_DUP_MAX = 0x7FFF  # glibc's RE_DUP_MAX (POSIX's minimum is 255)
 _NAME_MAX = 31  # glibc's BRACKET_NAME_BUF_SIZE - 1
@@ -159,8 +162,39 @@ class RegexError(Exception):
         self.why = why
 
 
+class _Cost(NamedTuple):
+    """What a part of an expression costs once glibc has compiled it."""
+
+    nodes: int  # NFA nodes: atoms, `|`, each optional or starred copy, two per group (CONCAT makes none)
+    variable: int  # repetitions whose number of copies the match chooses (`*`, `+`, `?`, `{m,n}` with m < n)
+    refs: int  # back-references
+
+    def __add__(self, other: tuple) -> _Cost:  # type: ignore[override]
+        return _Cost(self.nodes + other[0], self.variable + other[1], self.refs + other[2])
+
+
+_NONE, _ATOM = _Cost(0, 0, 0), _Cost(1, 0, 0)
+
+
+def _repeated(cost: _Cost, low: int, high: int) -> _Cost:
+    """``cost`` under ``{low,high}`` (high -1: no maximum) as glibc's parse_dup_op writes it out.
+
+    ``x{2,4}`` becomes ``xx(x(x)?)?``: the ``low`` copies, then one optional copy per extra repeat,
+    each with an alternation node; ``x{2,}`` becomes ``xxx*``; ``x{0}`` disappears.
+    """
+    if high == 0:
+        return _NONE
+    copies = (low + 1 if low else 1) if high == -1 else high
+    extra = 1 if high == -1 else high - low  # star node, or one alternation node per optional copy
+    return _Cost(copies * cost.nodes + extra, copies * cost.variable + (low != high), copies * cost.refs)
+
+
 class _Ere:
-    """One pass over an expression's bytes, raising :class:`RegexError` where glibc would fail."""
+    """One pass over an expression's bytes, raising :class:`RegexError` where glibc would fail.
+
+    Parsing returns the :class:`_Cost` of each part; what makes matching slow by itself (a
+    back-reference inside a repetition, or to a group inside one) is kept in :attr:`costly`.
+    """
 
     def __init__(self, pattern: bytes) -> None:
         self.p = pattern
@@ -170,6 +204,9 @@ class _Ere:
         self.prev = 0  # the offset of the token before it
         self.groups = 0
         self.closed: set[int] = set()  # groups (0-based) closed so far, for back-references
+        self.repeated: set[int] = set()  # groups (0-based) inside a repetition
+        self.costly: tuple[int, str] | None = None  # (offset, why) of the first part too costly to match
+        self.cost = _NONE  # of the whole expression, once parsed
 
     def fail(self, error: str, offset: int, why: str):
         raise RegexError(error, offset, why)
@@ -202,45 +239,66 @@ class _Ere:
 
     def parse(self) -> None:
         self.fetch()
-        self.reg_exp(0)
+        self.cost = self.reg_exp(0)
 
-    def reg_exp(self, nest: int) -> None:
-        self.branch(nest)
+    def too_costly(self, at: int, why: str) -> None:
+        if self.costly is None:
+            self.costly = (at, why)
+
+    def reg_exp(self, nest: int) -> _Cost:
+        cost = self.branch(nest)
         while self.kind == _ALT:
             self.fetch()
+            cost += _ATOM  # the alternation node
             if self.kind not in (_ALT, _END) and (nest == 0 or self.kind != _CLOSE):
-                self.branch(nest)
+                cost += self.branch(nest)
+        return cost
 
-    def branch(self, nest: int) -> None:
-        self.expression(nest)
+    def branch(self, nest: int) -> _Cost:
+        cost = self.expression(nest)
         while self.kind not in (_ALT, _END) and (nest == 0 or self.kind != _CLOSE):
-            self.expression(nest)
+            cost += self.expression(nest)
+        return cost
 
-    def expression(self, nest: int) -> None:
+    def expression(self, nest: int) -> _Cost:
         kind, at = self.kind, self.at
+        first_group = self.groups
+        cost = _ATOM
         if kind in (_ALT, _END):
-            return
+            return _NONE
         if kind == _OPEN:
-            self.sub_exp(nest + 1)
+            cost = self.sub_exp(nest + 1)
         elif kind == _BRACKET:
             self.bracket()
         elif kind == _BACKREF:
             if self.c - 0x31 not in self.closed:
                 digit = chr(self.c)
                 self.fail("ESUBREG", at, f"`\\{digit}` refers to group {digit}, which is not closed before it")
+            if self.c - 0x31 in self.repeated:
+                self.too_costly(at, f"`\\{chr(self.c)}` refers to a group inside a repetition")
+            cost = _Cost(1, 0, 1)
         elif kind in (_DUP, _OPEN_DUP):
             self.fail("BADRPT", at, self.nothing_to_repeat(at))
         elif kind == _LONE_BACKSLASH:
             self.fail("EESCAPE", at, "it ends with a lone backslash")
         elif kind == _ANCHOR:
             self.fetch()
-            return  # glibc returns before looking for a repetition: an anchor cannot be repeated
+            return _ATOM  # glibc returns before looking for a repetition: an anchor cannot be repeated
         # otherwise an ordinary character (also `}`, and `)` outside any group)
         self.fetch()
         while self.kind in (_DUP, _OPEN_DUP):
+            op_at = self.at
             if self.kind == _OPEN_DUP:
-                self.interval()
+                low, high = self.interval()
+            else:
+                low, high = {ord("*"): (0, -1), ord("+"): (1, -1), ord("?"): (0, 1)}[self.c]
+            if (low, high) != (1, 1):
+                self.repeated.update(range(first_group, self.groups))
+                if cost.refs:
+                    self.too_costly(op_at, f"`{self.text(op_at, self.i)}` repeats a back-reference")
+            cost = _repeated(cost, low, high)
             self.fetch()
+        return cost
 
     def nothing_to_repeat(self, at: int) -> str:
         op = self.text(at, at + 1)
@@ -253,16 +311,21 @@ class _Ere:
             return f"`{op}` after `{prev}` has nothing to repeat"
         return f"`{op}` follows the anchor `{prev}`, which cannot be repeated"
 
-    def sub_exp(self, nest: int) -> None:
+    def sub_exp(self, nest: int) -> _Cost:
         open_at, group = self.at, self.groups
         self.groups += 1
+        if nest > _MAX_NESTING:
+            # glibc's parser recurses once per level: so deep a nest can exhaust the probe's stack
+            self.too_costly(open_at, f"its groups are nested more than {_MAX_NESTING} deep")
         self.fetch()
+        cost = _Cost(2, 0, 0)  # the group's open and close nodes
         if self.kind != _CLOSE:
-            self.reg_exp(nest)
+            cost += self.reg_exp(nest)
             if self.kind != _CLOSE:
                 self.fail("EPAREN", open_at, "a `(` is never closed")
         if group <= 8:
             self.closed.add(group)
+        return cost
 
     def number(self) -> int:
         """glibc's fetch_number: the count, -1 for none, -2 for something else."""
@@ -278,7 +341,8 @@ class _Ere:
             else:
                 num = self.c - 0x30 if num == -1 else min(_RE_DUP_MAX + 1, num * 10 + self.c - 0x30)
 
-    def interval(self) -> None:
+    def interval(self) -> tuple[int, int]:
+        """glibc's parse_dup_op for `{`: the (minimum, maximum) counts, maximum -1 for none."""
         open_at = self.at
         start = self.number()
         if start == -1:
@@ -305,6 +369,7 @@ class _Ere:
             self.fail("BADBR", open_at, f"`{self.text(open_at, self.i)}` is not a repeat count")
         if (start if end == -1 else end) > _RE_DUP_MAX:
             self.fail("ESIZE", open_at, f"`{self.text(open_at, self.i)}` repeats more than {_RE_DUP_MAX} times")
+        return start, end
 
     # bracket expressions
 
@@ -406,6 +471,40 @@ class _Ere:
         low, high = start[1][0], end[1][0]
         if low < 0x80 and high < 0x80 and low > high:
             self.fail("ERANGE", at, f"the range `{text}` runs backwards")
+
+
+#: the most NFA nodes an expect may compile to: glibc's compile time and memory grow with the square of
+#: the nodes (and faster when repetitions nest), ~20 MB and 0.3 s at this size in the worst shapes measured
+MAX_REGEX_NODES = 1000
+_MAX_NESTING = 100
+
+
+def ere_cost(pattern: str) -> tuple[int, str] | None:
+    """Why matching ``pattern`` can exhaust the director, and the offset of the part; None if it cannot.
+
+    Only for an expression glibc compiles (see :func:`ere_error`).  Too costly: more than
+    :data:`MAX_REGEX_NODES` nodes once counted repetitions are written out; a back-reference inside
+    a repetition or to a group inside one; back-references together with more than one repetition
+    of variable length (glibc backtracks over every way to split the reply between them); groups
+    nested more than 100 deep.
+    """
+    ere = _Ere(pattern.encode("utf-8", "surrogateescape"))
+    try:
+        ere.parse()
+    except RegexError:
+        return None  # not an expression at all: LVS512
+    except RecursionError:
+        return ere.costly
+    cost = ere.cost
+    if cost.nodes > MAX_REGEX_NODES:
+        return 0, (f"it compiles to about {cost.nodes} nodes once glibc writes its repetitions out, more than "
+                   f"{MAX_REGEX_NODES}")
+    if ere.costly is not None:
+        return ere.costly
+    if cost.refs and cost.variable > 1:
+        return 0, (f"it has back-references and {cost.variable} repetitions of variable length, which glibc "
+                   f"backtracks through (at most one with back-references)")
+    return None
 
 
 def ere_error(pattern: str) -> RegexError | None:
@@ -997,6 +1096,70 @@ def invalid_regex(config: Config) -> Iterator[Finding]:
                            "in brackets, e.g. `[.]`, `[{]`, `[(]`")
 
 
+def costly_regex(virtual: Virtual) -> tuple[str, str] | None:
+    """(the expect as nanny compiles it, why matching it can exhaust the director), for a regex check; else None.
+
+    Shared by LVS521 and the keepalived converter, which refuses to write such a check.
+    """
+    if not virtual.use_regex or virtual.send_program is not None or virtual.expect is None:
+        return None
+    expect = _converted(virtual, "expect")
+    if expect is None:
+        return None  # nanny hangs before it compiles anything: LVS518
+    found = ere_cost(expect)
+    return None if found is None else (expect, found[1])
+
+
+@rule("LVS521", "regex-too-costly", ERROR, "an expect regex that can exhaust the director's CPU or memory")
+def regex_too_costly(config: Config) -> Iterator[Finding]:
+    """## What it does
+    With `use_regex = 1`, flags an `expect` that glibc's matcher needs a lot of
+    memory or time for:
+
+    * more than 1000 nodes once glibc writes its counted repetitions out
+      (`x{2,5}` is compiled as `xx`, then three optional copies of `x`; nested
+      counts multiply: `((a{1,100}){1,100}){1,100}` is two million nodes);
+    * a back-reference (`\\1`, written `\\\\1` in lvs.cf) inside a repetition, or to a
+      group inside one (`(.)*\\1`, `((.)\\2)*`);
+    * back-references together with more than one repetition of variable length
+      (`*`, `+`, `?`, `{m,n}`), as in `(.*)(.*)\\2\\1`;
+    * groups nested more than 100 deep.
+
+    ## Why is this bad?
+    nanny compiles the expression and matches it against the reply at every
+    check of every real server.  glibc's compile time and memory grow with the
+    square of the nodes, faster when repetitions nest:
+    `((a{1,100}){1,100}){1,100}` takes 16 s and 1.8 GB per check.  glibc
+    matches back-references by backtracking, trying every way to split the
+    reply between the variable parts, so a real server's reply of 254 bytes
+    keeps `(.*)(.*)\\2\\1b` busy for more than 30 s.  With one check per real
+    server this exhausts the director.  The bound is generous for real
+    patterns (1000 nodes compile in well under a second, in a few MB) and one
+    variable part with back-references stays under a second for any 254-byte
+    reply.  `lvscf-probe` also stops a match at a time and memory limit and
+    fails the check, and `lvscf convert --to keepalived` refuses to write such
+    a check (LVS725).
+
+    ## Example
+    ```
+    use_regex = 1
+    expect = "^(HTTP/1\\\\.[01] [0-9]{3} ){1,100}"
+    ```
+    Use instead: `expect = "^HTTP/1\\\\.[01] [0-9]{3} "`: the reply is at most 254
+    bytes, so large counts match nothing more.
+    """
+    for virtual in _monitored_virtuals(config):
+        found = costly_regex(virtual)
+        if found is None:
+            continue
+        yield Finding(value_of(virtual, "expect"),
+                      f"expect {_q(virtual.expect)} of {where(virtual)} is too costly to match: {found[1]}; "
+                      f"glibc's matcher can take seconds of CPU and gigabytes of memory at every check of every "
+                      f"real server",
+                      hint="simplify the expression: smaller counted repetitions (the reply has at most 254 bytes), "
+                           "and no back-references where anything else is repeated")
+
+
 #: TCP ports whose usual service waits for the client to speak first
 _CLIENT_FIRST = {53: "DNS", 80: "HTTP", 389: "LDAP", 443: "HTTPS", 636: "LDAPS", 3128: "HTTP proxy",
                  5432: "PostgreSQL", 6379: "Redis", 8000: "HTTP", 8008: "HTTP", 8080: "HTTP", 8443: "HTTPS",
@@ -1291,6 +1454,54 @@ def udp_check_without_expect(config: Config) -> Iterator[Finding]:
                           hint='add `expect` with the start of the reply, or `expect = "*"` for any reply')
 
 
+@rule("LVS520", "send-program-not-absolute", WARNING, "a send_program that is not an absolute path")
+def send_program_not_absolute(config: Config) -> Iterator[Finding]:
+    """## What it does
+    Flags a `send_program` whose program (its first word) is a bare name
+    such as `check_db`, or a relative path such as `./check_db` or
+    `bin/check_db`.
+
+    ## Why is this bad?
+    nanny runs the program as root with `execvp`, which looks a bare name up
+    in `PATH`, and a relative path in the working directory, of the daemon
+    that started it: which program runs as root depends on that environment,
+    not on lvs.cf, and a writable directory early in `PATH` lets anyone
+    replace it.  `lvscf convert --to keepalived` runs the program through
+    `lvscf-probe` as root, and the probe applies keepalived's script
+    security: it refuses a program without an absolute path (and one that
+    it, or any directory above it, lets others than root write), so every
+    check fails and the servers are never added.
+
+    This rule reads only the file.  Whether the program and its directories
+    are writable by others depends on the director's file system, not on the
+    machine running `lvscf check`, so that part is left to `lvscf-probe`,
+    which checks it on the director before every run and logs a refusal.
+
+    ## Example
+    ```
+    send_program = "check_db %h"
+    ```
+    Use instead: `send_program = "/usr/local/bin/check_db %h"`, with the
+    program and every directory above it owned by root and writable only by
+    root.
+    """
+    for block in _monitored(config):
+        if block.send_program is None:
+            continue
+        text, offset = _program_text(block)
+        first = next(_words(text), None)
+        if first is None or first[1].startswith("/"):
+            continue  # no program at all: nanny's execvp fails, nothing runs
+        at, word = first
+        how = "looked up in the PATH" if "/" not in word else "relative to the working directory"
+        keepalived = ("; lvscf-probe (keepalived) refuses a program without an absolute path, so every check "
+                      "fails there" if isinstance(block, Virtual) else "")
+        yield Finding(_span(block, "send_program", offset + at, offset + at + len(word)),
+                      f"send_program of {where(block)} runs `{word}` as root, {how} of the daemon that starts "
+                      f"nanny{keepalived}",
+                      hint=f"write the absolute path of `{word}` (in a directory only root can write)")
+
+
 RULES = (
     timeout_not_positive,
     reentry_below_timeout,
@@ -1311,4 +1522,6 @@ RULES = (
     expect_single_star,
     unsupported_escape,
     udp_check_without_expect,
+    send_program_not_absolute,
+    regex_too_costly,
 )

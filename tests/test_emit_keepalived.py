@@ -655,3 +655,19 @@ def test_no_active_virtual_is_reported_and_brings_up_nothing():
     assert not c.has_errors and "vrrp_instance" not in c.text and "virtual_server" not in c.text
     (note,) = [d for d in c.diagnostics if d.code == "LVS730"]
     assert note.severity.name == "WARNING" and "Piranha ran nothing" in note.message
+
+
+def test_more_than_255_addresses_are_moved_to_the_excluded_list(keepalived_t):
+    # keepalived 2.2.7 puts at most 255 addresses in one advertisement and warns (-t exits 5)
+    # when virtual_ipaddress holds more; the rest are still brought up with the instance's state.
+    virtuals = "".join(f"virtual v{n} {{\n     active = 1\n     address = 10.{n // 250}.{n % 250}.1 eth0:{n}\n"
+                       f"     port = 80\n     server s{n} {{\n         address = 192.168.1.{1 + n % 250}\n"
+                       f"         active = 1\n     }}\n}}\n" for n in range(300))
+    c = convert("primary = 192.168.0.10\nservice = lvs\nnetwork = direct\n" + virtuals, checks_mode="native")
+    assert not c.has_errors
+    advertised = block(c.text, "virtual_ipaddress")
+    excluded = block(c.text, "virtual_ipaddress_excluded")
+    assert len(advertised) == 255 and len(excluded) == 45
+    assert advertised[0][0] == "10.0.0.1/8" and excluded[-1][0] == "10.1.49.1/8"
+    run = keepalived_t(c.text)
+    assert (run.returncode, run.stderr) == (0, "")

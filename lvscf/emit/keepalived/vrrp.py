@@ -67,6 +67,12 @@ def _entry(where: Location, ip: IPv4Address, device: str, mask: IPv4Address, wha
     return words
 
 
+# A VRRPv2 advertisement counts its addresses in one byte: keepalived 2.2.7 warns (and `-t`
+# exits 5) past 255 and moves the rest to virtual_ipaddress_excluded itself.  pulse's heartbeat
+# carried no addresses at all, so which ones are advertised changes nothing of the fail-over.
+ADVERTISED = 255
+
+
 class Plumbing(NamedTuple):
     """The addresses pulse brought up, in its order: one per VIP (the first virtual decides), then nat_router.
 
@@ -209,7 +215,11 @@ def instance(config: Config, plumbed: Plumbing, *, node: str, vrid: int, iface: 
     else:
         notes.add(SINGLE_DIRECTOR, value_of(config, "backup_active"),
                   "no backup director (backup_active is 0 or backup is unset): one VRRP instance with no peer")
-    body.append(Directive("virtual_ipaddress", (), tuple(Directive(e[0], tuple(e[1:])) for e in plumbed.entries)))
+    lines = tuple(Directive(e[0], tuple(e[1:])) for e in plumbed.entries)
+    body.append(Directive("virtual_ipaddress", (), lines[:ADVERTISED]))
+    if lines[ADVERTISED:]:
+        # moved, not lost: keepalived brings these up and down with the instance's state too
+        body.append(Directive("virtual_ipaddress_excluded", (), lines[ADVERTISED:]))
     up, down = _script(config, "active_cmd", notes), _script(config, "inactive_cmd", notes)
     if up is not None:
         body.append(Directive("notify_master", (up,), quoted=True))

@@ -36,13 +36,14 @@ LVS008 non-ascii-blank No-break spaces and the other visible Unicode blanks
                        changes the value: that fix is *unsafe* (only with
                        ``unsafe=True``).  Zero-width characters are left alone.
                        The same repair resolves what a no-break space causes on
-                       its line: LVS007, LVS010, LVS011, LVS014.
+                       its line: LVS007, LVS010, LVS011, LVS014, and LVS005
+                       (``virtual<U+00A0>name {`` read as a block of another syntax).
 LVS007 equals-...      ``key=value``, ``key= value``, ``key =value`` get a blank on
                        each side of the ``=`` when ``key`` is a keyword (not for
                        ``key==value``).
 LVS012 trailing-...    The comment moves to a line of its own above, with the
                        statement's indentation; also after a quoted value
-                       (reported as LVS013), after ``{`` (LVS014) and after ``}``.
+                       (reported as LVS013), after ``{`` and after ``}``.
 LVS013 bad-quoting     Blanks after a closing quote that ends the line are removed.
 =====================  ===========================================================
 
@@ -114,13 +115,13 @@ class FixResult(NamedTuple):
 
 _SYNTAX = {c.code: c for c in parse_codes.ALL}
 #: Codes a line may be reported with when one of the line repairs can resolve it.
-_LINE_CODES = frozenset({"LVS007", "LVS008", "LVS010", "LVS011", "LVS012", "LVS013", "LVS014"})
+_LINE_CODES = frozenset({"LVS005", "LVS007", "LVS008", "LVS010", "LVS011", "LVS012", "LVS013", "LVS014"})
 #: Codes judging one line by itself: a repaired line must have none of them afterwards.
 _VERDICT_CODES = frozenset(c.code for c in parse_codes.ALL) - {"LVS001", "LVS002", "LVS003", "LVS004",
                                                                 "LVS017", "LVS018"}
 #: Every code a fix can resolve (the last four only when a no-break space causes them).
 FIXABLE: tuple[Code, ...] = tuple(_SYNTAX[c] for c in (
-    "LVS002", "LVS003", "LVS007", "LVS008", "LVS012", "LVS013", "LVS014", "LVS010", "LVS011"))
+    "LVS002", "LVS003", "LVS007", "LVS008", "LVS012", "LVS013", "LVS005", "LVS010", "LVS011", "LVS014"))
 
 # Visible blanks that are not ASCII: what a copy from a web page or a word processor leaves.
 # U+1680 OGHAM SPACE MARK is a Zs character too, but it is drawn as a dash.
@@ -241,26 +242,26 @@ class _Engine:
         self.applied: dict[int, _LineFix] = {}  # 0-based index in lines -> repair
         self.reported: dict[int, Diagnostic] = {}  # the diagnostic each repair resolves
         self.skipped: dict[int, tuple[_LineFix, Diagnostic]] = {}
-        self.blocked: set[int] = set()
+        self.context: dict[int, Context] = {}  # the block each repair was judged in
+        # Repairs undone, by line and block: a line can be judged again once it stands in
+        # another block (a repaired opener above it may put it there).
+        self.blocked: set[tuple[int, Context]] = set()
         self.first = first
         self.baseline = {(d.code, d.line) for d in first.diagnostics}
 
     def run(self) -> None:
-        parsed = self.first
+        parsed, origins = self.first, self.render()[1]
         while True:
-            origins = self._origins()
-            if self._propose(parsed, origins):
-                parsed = self._parse()
-                continue
-            undo = self._verify(parsed, self._origins())
-            if not undo:
-                self.final = parsed
-                return
-            for index in undo:
-                self.applied.pop(index, None)
-                self.reported.pop(index, None)
-                self.blocked.add(index)
-            parsed = self._parse()
+            if not self._propose(parsed, origins):
+                undo = self._verify(parsed, origins)
+                if not undo:
+                    self.final = parsed
+                    return
+                for index in undo:
+                    self.blocked.add((index, self.context.pop(index)))
+                    del self.applied[index], self.reported[index]
+            text, origins = self.render()
+            parsed = parse(text, self.path)
 
     def render(self) -> tuple[str, list[tuple[int, bool]]]:
         """The text with the repairs, and for each of its lines (index in lines, inserted comment?)."""
@@ -280,12 +281,6 @@ class _Engine:
         out.append(self.tail)
         return "".join(out), origins
 
-    def _origins(self) -> list[tuple[int, bool]]:
-        return self.render()[1]
-
-    def _parse(self) -> ParseResult:
-        return parse(self.render()[0], self.path)
-
     def _propose(self, parsed: ParseResult, origins) -> bool:
         contexts = _contexts(parsed)
         found = False
@@ -293,10 +288,9 @@ class _Engine:
             if d.code not in _LINE_CODES or d.severity is not Severity.ERROR or not self.enabled(d):
                 continue
             index, inserted = _origin(origins, d.line)
-            if inserted or index in self.applied or index in self.blocked or index in self.skipped:
-                continue
             where = contexts.get(d.line)
-            if where is None:
+            if inserted or where is None or index in self.applied or index in self.skipped \
+                    or (index, where[0]) in self.blocked:
                 continue
             repair = _repair(self.lines[index].content, *where)
             if repair is None:
@@ -306,6 +300,7 @@ class _Engine:
                 continue
             self.applied[index] = repair
             self.reported[index] = d
+            self.context[index] = where[0]
             found = True
         return found
 
@@ -327,10 +322,10 @@ class _Engine:
         return structural or set(self.applied)
 
     def fixes(self) -> list[Fix]:
-        return [_fix_record(self.reported[i], r) for i, r in self.applied.items()]
+        return [_fix_record(self.reported[i], i + 1, r) for i, r in self.applied.items()]
 
     def skipped_fixes(self) -> list[Fix]:
-        return sorted((_fix_record(d, r) for r, d in self.skipped.values()), key=lambda f: f.line)
+        return sorted((_fix_record(d, i + 1, r) for i, (r, d) in self.skipped.items()), key=lambda f: f.line)
 
 
 def _origin(origins: list[tuple[int, bool]], line: int) -> tuple[int, bool]:
@@ -339,8 +334,10 @@ def _origin(origins: list[tuple[int, bool]], line: int) -> tuple[int, bool]:
     return origins[min(line, len(origins)) - 1] if origins else (-1, False)
 
 
-def _fix_record(d: Diagnostic, repair: _LineFix) -> Fix:
-    return Fix(d.code, d.name, d.line, "; ".join(repair.steps), repair.applicability)
+def _fix_record(d: Diagnostic, line: int, repair: _LineFix) -> Fix:
+    """``d`` was found in a pass over partly repaired text: its own line may be shifted by
+    the comment lines inserted above it; ``line`` is the input's."""
+    return Fix(d.code, d.name, line, "; ".join(repair.steps), repair.applicability)
 
 
 def _contexts(parsed: ParseResult) -> dict[int, tuple[Context, bool]]:

@@ -57,7 +57,7 @@ import enum
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple, Union
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..diagnostics import Code, Diagnostic, Severity
 from ..keywords import BLOCK_KEYWORDS, Context, lookup
@@ -119,7 +119,7 @@ _LINE_CODES = frozenset({"LVS005", "LVS007", "LVS008", "LVS010", "LVS011", "LVS0
 #: Codes judging one line by itself: a repaired line must have none of them afterwards.
 _VERDICT_CODES = frozenset(c.code for c in parse_codes.ALL) - {"LVS001", "LVS002", "LVS003", "LVS004",
                                                                 "LVS017", "LVS018"}
-#: Every code a fix can resolve (the last four only when a no-break space causes them).
+#: Every code a fix can resolve (the last five only where a no-break space causes them).
 FIXABLE: tuple[Code, ...] = tuple(_SYNTAX[c] for c in (
     "LVS002", "LVS003", "LVS007", "LVS008", "LVS012", "LVS013", "LVS005", "LVS010", "LVS011", "LVS014"))
 
@@ -128,7 +128,7 @@ FIXABLE: tuple[Code, ...] = tuple(_SYNTAX[c] for c in (
 _UNICODE_BLANKS = frozenset("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
                             "\u202f\u205f\u3000")
 _BLANKS = " \t"
-_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 _BOM = "\ufeff"
 _BLOCK_WORDS = frozenset({"virtual", "failover", "server", "}"})
 
@@ -146,16 +146,16 @@ def fix(data: str | bytes | LoadResult, *, unsafe: bool = False,
     text0 = original.document.text
     text, text_fixes = _text_level(original, enabled)
     first = original if text == text0 else parse(text, original.source.path)
+    # Only the part Piranha reads is repaired: what follows a NUL byte stays as it is.
     nul = Source(text).nul_offset
     readable, tail = (text, "") if nul is None else (text[:nul], text[nul:])
-    lines = [_Line(m.group(1), m.group(2)) for m in re.finditer(r"([^\r\n]*)(\r\n|\r|\n|$)", readable)
-             if m.group(0) or m.start() < len(readable)]
+    lines = [_Line(m.group(1), m.group(2)) for m in _LINE.finditer(readable) if m.start() < len(readable)]
     engine = _Engine(lines, tail, first, enabled, unsafe)
     engine.run()
-    fixed_text = engine.render()[0]
     applied = tuple(sorted(text_fixes + engine.fixes(), key=lambda f: f.line))
-    return FixResult(fixed_text, applied, tuple(engine.skipped_fixes()),
-                     tuple(_remaining(original, engine, bool(text_fixes and text[:1] != text0[:1]))))
+    bom_removed = text0.startswith(_BOM) and not text.startswith(_BOM)
+    return FixResult(engine.render()[0], applied, tuple(engine.skipped_fixes()),
+                     tuple(_remaining(original, engine, bom_removed)))
 
 
 # -- whole-text repairs -----------------------------------------------------------
@@ -193,9 +193,9 @@ def _text_level(parsed: ParseResult, enabled) -> tuple[str, list[Fix]]:
             crlf = readable.count("\r\n")
             if crlf and crlf == readable.count("\r"):
                 text = readable.replace("\r\n", "\n") + tail
-                fixes.append(Fix(d.code, d.name, d.line,
-                                 f"{crlf} CRLF line end(s) made LF: Piranha read this file as its first line "
-                                 f"only, it now reads every line as written"))
+                before = "as its first line only" if readable.count("\n") == crlf else "with lines glued together"
+                fixes.append(Fix(d.code, d.name, d.line, f"{crlf} CRLF line end(s) made LF: Piranha read this file "
+                                                         f"{before}, it now reads every line as written"))
         elif d.code == "LVS003" and enabled(d):
             count = readable.count("\r")
             text = readable.replace("\r", "\n") + tail
@@ -230,7 +230,8 @@ class _Engine:
 
     A repair is judged in the block the line stands in; a repaired block opener
     puts the lines below it into that block, so their repairs are found in the
-    next pass (a file of no-break spaces needs one pass per nesting level).
+    next pass (a file where every opener is broken needs about one pass per
+    server block of its longest virtual block).
     """
 
     def __init__(self, lines: list[_Line], tail: str, first: ParseResult, enabled, unsafe: bool) -> None:

@@ -9,6 +9,7 @@ in step.  Facts come from lvs-cf-format.md §4-§5 (Piranha 0.8.6's lvsconfig.c)
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -198,6 +199,7 @@ def lookup(name: str) -> Keyword | None:
     return _BY_NAME.get(name)
 
 
+@functools.cache  # the syntax checks and the fixer ask for every line they judge
 def keywords_in(context: Context) -> dict[str, Keyword]:
     return {k.name: k for k in KEYWORDS if context in k.contexts}
 

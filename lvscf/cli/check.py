@@ -13,11 +13,12 @@ from ..api import loads
 from ..diagnostics import Diagnostic, Severity
 from ..errors import InputError
 from ..report.formats import render
-from ..source import Source
+from ..source import Source, encode
 from ..validate import check as run_checks
 from ..validate.settings import ConfigError, Settings, check_selectors, find_config, load_settings
-from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Format, colour_enabled, gather_inputs
-from .files import STDIN, read_input, write_text
+from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Format, colour_enabled, fail, gather_inputs
+from .files import STDIN, read_input, write_file, write_text
+from .fixing import FIX_HELP, UNSAFE_HELP, FixTally
 
 
 class Colour(str, enum.Enum):
@@ -64,6 +65,9 @@ def check(
         "--color", help="Colour in the full and concise formats (auto: only on a terminal, not with NO_COLOR).",
         case_sensitive=False)] = Colour.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help=FIX_HELP + "  Files are rewritten; the rest is reported.")]
+    = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help=UNSAFE_HELP)] = False,
 ) -> None:
     """Check lvs.cf files: everything Piranha rejects, everything that fails or misbehaves at run
     time, and everything that is almost certainly a mistake.  See `lvscf rules`.
@@ -83,6 +87,9 @@ def check(
 
     files, skipped, unsearchable = gather_inputs(paths or ["."])
     io_errors = unsearchable
+    tally = FixTally(unsafe_fixes) if fix or unsafe_fixes else None
+    if tally is not None and STDIN in files:
+        raise fail("--fix cannot rewrite standard input; use `lvscf fmt --fix -`")
 
     diagnostics: list[Diagnostic] = []
     sources: dict[str, Source] = {}
@@ -106,6 +113,12 @@ def check(
             selection = selection._replace(select=cli_select)
         selection = selection._replace(ignore=selection.ignore + cli_ignore)
         result = loads(source.data, source.display)
+        if tally is not None:
+            try:
+                result = tally.apply(result, selection, lambda text: write_file(source.path, encode(text)))
+            except InputError as error:
+                typer.echo(f"lvscf: error: {error}", err=True)
+                io_errors += 1
         sources[source.display] = result.source
         checked += 1
         diagnostics += run_checks(result, selection)
@@ -115,6 +128,8 @@ def check(
     threshold = Severity.parse(fail_on.value) if fail_on else (min(thresholds) if thresholds else Severity.ERROR)
     _render(fmt, diagnostics, sources, checked, colour)
     if not quiet:
+        if tally is not None:
+            typer.echo(tally.summary(), err=True)
         typer.echo(summary(diagnostics, checked, len(files) - checked, skipped, unsearchable), err=True)
     if io_errors:
         raise typer.Exit(EXIT_ERROR)

@@ -14,6 +14,7 @@ from ..parse import codes as parse_codes
 from ..source import encode
 from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, gather_inputs, load_input, print_diagnostics
 from .files import STDIN, write_file, write_text
+from .fixing import FIX_HELP, UNSAFE_HELP, fixed_for_format
 
 _SYNTAX_CODES = frozenset(c.code for c in parse_codes.ALL)
 
@@ -28,6 +29,8 @@ def fmt(
                                                       "1 if there is one.")] = False,
     stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="Name to report for stdin.")]
     = None,
+    fix: Annotated[bool, typer.Option("--fix", help=FIX_HELP)] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help=UNSAFE_HELP)] = False,
 ) -> None:
     """Rewrite lvs.cf files in the Piranha GUI's layout (key order, 5/9-space indentation, one
     space around `=`, quoted send/expect), keeping every comment.  Files with syntax errors are
@@ -43,6 +46,9 @@ def fmt(
             typer.echo(f"lvscf: error: {error}", err=True)
             io_failed += 1
             continue
+        original = result.document.text
+        if fix or unsafe_fixes:
+            result = fixed_for_format(result, unsafe=unsafe_fixes)
         syntax = [d for d in result.diagnostics if d.code in _SYNTAX_CODES and d.severity.name == "ERROR"]
         try:
             if syntax:
@@ -53,7 +59,6 @@ def fmt(
             typer.echo(f"lvscf: error: {source.display}: not formatted, fix the errors above first", err=True)
             failed += 1
             continue
-        original = result.document.text
         if formatted == original:
             unchanged += 1
             if path == STDIN and not (check or diff):

@@ -79,9 +79,21 @@ def test_unterminated_quote_is_bad_quoting():
     assert "not closed" in diagnostic.message
 
 
-def test_lone_quote_at_end_of_line_is_an_error():
-    # Undefined behaviour in Piranha's C code; lvscf rejects it.
-    assert codes(load_text('debug_level = "\n')) == ["LVS013"]
+@pytest.mark.parametrize("text", ['debug_level = "\n', in_virtual("     send = '"), in_virtual('"'),
+                                  in_virtual('     send = "', first=True)])
+def test_lone_quote_at_end_of_line_is_an_error_with_an_unpredictable_result(text):
+    # Undefined behaviour in Piranha's C code (a write before the token, a token of uninitialised memory).
+    result = load_text(text)
+    diagnostic = only(result)
+    assert diagnostic.code == "LVS013" and diagnostic.severity.name == "ERROR"
+    assert "lone" in diagnostic.message
+    assert "unpredictable" in diagnostic.piranha and "pulse: error parsing" not in diagnostic.piranha
+
+
+def test_lone_quote_does_not_end_the_block():
+    # Piranha's token there is garbage, not the missing token that ends a block.
+    result = load_text(HEADER + '"\n     port = 8080\n}\n')
+    assert codes(result) == ["LVS013"] and result.config.virtuals[0].port == 8080
 
 
 def test_other_quote_character_inside_quotes_is_plain_text():
@@ -114,10 +126,44 @@ def test_ignored_quote_error_is_applied_like_piranha_and_reported_as_warning():
     assert result.config.virtuals[0].port == 81
 
 
+def pulse_errors(result) -> list[str]:
+    return [d.piranha for d in result.diagnostics if d.piranha and d.piranha.startswith("pulse:")]
+
+
 def test_bad_quote_as_first_token_ends_the_block_for_piranha():
-    diagnostic = only(load_text(in_virtual('     "junk')), "LVS013")
-    assert "end of virtual block" in diagnostic.piranha
-    assert diagnostic.severity.name == "ERROR"
+    # The quoting error is ignored there, the line has no token left, and argv[0] == NULL ends
+    # parseVirtualServer's loop: the lines below are top-level lines.
+    result = load_text('virtual v {\n     active = 1\n"x\n     port = 8080\n}\n')
+    diagnostic = only(result, "LVS013")
+    assert diagnostic.severity.name == "WARNING" and diagnostic.line == 3
+    assert 'ends virtual block "v"' in diagnostic.piranha and "top-level" in diagnostic.piranha
+    assert pulse_errors(result) == ["pulse: error parsing lvs.cf at line 4: unknown command",
+                                    "pulse: error parsing lvs.cf at line 5: unknown command"]
+    virtual = result.config.virtuals[0]
+    assert virtual.active and virtual.port == 80  # `port = 8080` is not the virtual's
+    misplaced = only(result, "LVS006")
+    assert misplaced.line == 4 and misplaced.related[0].line == 3
+
+
+def test_block_ended_by_a_bad_quote_can_be_followed_by_a_block():
+    result = load_text('virtual a {\n     active = 1\n     \'x y\nvirtual b {\n     port = 8080\n}\n')
+    assert [(d.code, str(d.severity)) for d in result.diagnostics] == [("LVS013", "warning")]
+    assert [(v.name, v.port) for v in result.config.virtuals] == [("a", 80), ("b", 8080)]
+
+
+def test_bad_quote_as_first_token_after_a_server_block_ends_the_block():
+    text = 'virtual v {\n     server a {\n     }\n     "} junk\n}\n'
+    result = load_text(text)
+    assert codes(result) == ["LVS013", "LVS016"]
+    assert pulse_errors(result) == ["pulse: error parsing lvs.cf at line 5: unknown command"]
+
+
+@pytest.mark.parametrize("before", ["", "# a comment\n\n"])
+def test_bad_quote_on_the_first_line_of_a_block_is_reported_and_the_block_goes_on(before):
+    result = load_text(f'virtual v {{\n{before}"x\n     port = 8080\n}}\n')
+    diagnostic = only(result)
+    assert diagnostic.code == "LVS013" and diagnostic.piranha.endswith("quotation mismatch")
+    assert result.config.virtuals[0].port == 8080
 
 
 def test_bad_quote_in_a_server_block_is_always_reported():

@@ -147,7 +147,7 @@ class _Builder:
                 # ignores) are applied as Piranha applies them; the others are reported by
                 # the parse stage and change nothing.
                 verdict = judge_line(context, node.words, node.bad_quote, first)
-                if verdict.error is None and not verdict.block_ends and verdict.words:
+                if verdict.error is None and not (verdict.block_ends or verdict.undefined) and verdict.words:
                     setting = _as_setting(verdict.words, context)
                     if setting is not None:
                         self.apply(context, setting, values, settings, where)

@@ -187,8 +187,14 @@ Piranha's tokenizer has no escapes and a peculiar rule: a quoted token without a
 blank inside must be the last thing on its line.  Piranha reports "quotation
 mismatch" on top-level lines, on the first line of a virtual block and in server
 blocks; on the other lines of a virtual block it silently drops the rest of the
-line and then usually stops with "missing arguments".  A `"` cannot appear inside
-a double-quoted value.
+line and then usually stops with "missing arguments".  There, a line that
+*starts* with a bad quote has no words left, which Piranha takes as the end of
+the block: the lines below it are read as top-level lines (usually "unknown
+command" on the next one).  lvscf reads the file the same way and reports the
+quote itself as a warning; the errors are reported where Piranha reports them.
+A lone quote at the very end of a line is undefined behaviour in Piranha's C
+code (its result is unpredictable).  A `"` cannot appear inside a double-quoted
+value.
 
 ## Example
 `expect = "OK"  ` (trailing blanks).  Use instead: `expect = "OK"`.
@@ -213,16 +219,20 @@ virtual web
 Use instead: `virtual web {`.
 """)
 
-MALFORMED_BLOCK_CLOSE = Code("LVS015", "malformed-block-close", E, "`}` followed by more words", """\
+MALFORMED_BLOCK_CLOSE = Code("LVS015", "malformed-block-close", W, "`}` followed by more words", """\
 ## What it does
-Flags a closing `}` with anything after it on its line.
+Flags a closing `}` with anything after it on its line, a comment included.
 
 ## Why is this bad?
-Piranha stops with "unexpected arguments".  `};` and `}}` are not `}` at all
-("unknown command").
+Piranha ignores the rest of the line: its parser frees the line's words before
+it checks that `}` stands alone, so that check never fails, and `} # end of web`
+closes the block like `}`.  The words are almost always a mistake (a trailing
+comment that belongs on a line of its own, or a brace left over from an edit),
+and other tools do not read them the same way.  `};` and `}}` are not `}` at all
+("unknown command", LVS005/LVS016).
 
 ## Example
-`} # end of web`.  Use instead: `}`.
+`} # end of web`.  Use instead: `}`, with the comment on a line of its own.
 """)
 
 UNMATCHED_CLOSE = Code("LVS016", "unmatched-closing-brace", E, "`}` that closes no block", """\
@@ -243,7 +253,10 @@ Flags a block that is still open at the end of the file.
 
 ## Why is this bad?
 Piranha accepts it silently, but it is almost always a truncated or damaged
-file, and the Piranha GUI rewrites it differently.
+file, and the Piranha GUI rewrites it differently.  When the file ends right
+after a block's opening line (no line inside the block but comments or blank
+lines), Piranha's parser reads uninitialised memory: its result is
+unpredictable (it may accept the file or report "unexpected arguments").
 
 ## Example
 A file that ends after the last server's `weight` line.  Use instead: close

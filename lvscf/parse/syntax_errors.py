@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..diagnostics import Code, Diagnostic, Severity, make
+import attrs
+
+from ..diagnostics import Code, Diagnostic, Related, Severity, make
 from ..keywords import BLOCK_KEYWORDS, Context, Shape, keywords_in, lookup, shape_in
 from ..source import Source
 from . import codes
@@ -159,6 +161,8 @@ class _Walker:
         self.out = out
         # first line of a collapsed foreign block -> its closing line
         self.foreign: dict[int, ErrorLine] = {}
+        # the block that a line starting with a bad quote ended, while the lines after it are read
+        self.quote_closed: Block | None = None
 
     def emit(self, code: Code, start: int, end: int, message: str, verdict: Verdict | None = None, *,
              severity: Severity | None = None, piranha: str | None = None, hint: str | None = None,
@@ -190,6 +194,7 @@ class _Walker:
                               foreign_end=self.foreign.get(id(node)))
                 first = False
             elif isinstance(node, Block):
+                self.quote_closed = None
                 self.block(node, context, block, first)
                 first = False
             else:
@@ -237,9 +242,16 @@ class _Walker:
         if block.close is None:
             if block.closed_at >= len(self.source.readable.rstrip("\r\n \t")) or \
                     not self.source.readable[block.closed_at:].strip():
+                if block.header_ok and not any(isinstance(n, (Setting, ErrorLine, Block)) for n in block.items):
+                    # lvsconfig.c then tests a word of the line list that no line has set.
+                    pir = ("Piranha's result here is unpredictable: the file ends right after the opening line, "
+                           "where its parser reads uninitialised memory (undefined behaviour in C); it may accept "
+                           "the file or report \"unexpected arguments\"")
+                else:
+                    pir = "Piranha accepts this silently"
                 self.emit(codes.UNCLOSED_AT_EOF, block.start, block.header.end,
                           f"{block.kind} block{_named(block)} is not closed before the end of the file",
-                          piranha="Piranha accepts this silently", hint="add `}` after its last line")
+                          piranha=pir, hint="add `}` after its last line")
             else:
                 line = self.source.position(block.closed_at)[0]
                 word = self.source.text[block.closed_at:].split(None, 1)[0]
@@ -267,10 +279,12 @@ class _Walker:
                       f"the rest, from {_q(dropped)} on", hint="shorten the line")
         verdict = judge_line(context, words, bad_quote, first)
         where = _where(context, block)
-        if verdict.error is PiranhaError.BADQUOTING or verdict.quote_ignored:
+        if verdict.error is PiranhaError.BADQUOTING or verdict.quote_ignored or verdict.undefined:
             self.bad_quote(verdict, bad_quote, words, where, block)
             return
         if verdict.error is None:
+            if verdict.block_ends and len(verdict.words) > 1:
+                self.words_after_close(verdict, block)
             return
         error = verdict.error
         at = verdict.at
@@ -280,6 +294,8 @@ class _Walker:
         first_word = w[0].value if w else ""
         if error is PiranhaError.BADCOMMAND:
             self.bad_command(verdict, context, block, start, where, foreign_end)
+            if context is Context.TOP and self.quote_closed is not None:
+                self._note_quote_closed(self.quote_closed)
         elif error is PiranhaError.EQUALEXPECTED:
             if target is not None and target.value.startswith("="):
                 self.emit(codes.EQUALS_WITHOUT_BLANKS, target.start, target.end,
@@ -322,6 +338,14 @@ class _Walker:
         assert bq is not None
         text = bq.text
         quote = text[0]
+        if verdict.undefined:
+            self.emit(codes.BAD_QUOTING, bq.start, bq.end,
+                      f"a lone `{quote}` ends the line: a quoted value needs its closing quote",
+                      piranha="Piranha's result here is unpredictable: its tokenizer writes one byte before the "
+                              "token and reads the token from uninitialised memory (undefined behaviour in C), so "
+                              "it may read some garbage value, report an error or crash",
+                      hint=f"write the value inside the quotes, or `{quote}{quote}` for an empty value")
+            return
         stripped = text.rstrip(" \t")
         run_end = next((i for i, ch in enumerate(text) if ch in " \t"), len(text))
         run = text[:run_end]
@@ -340,10 +364,17 @@ class _Walker:
             self.emit(codes.BAD_QUOTING, bq.start, bq.start + len(text.rstrip()), message, verdict, hint=hint)
             return
         argv = " ".join(w.text for w in verdict.words)
-        if verdict.block_ends:
-            pir = (f"Piranha does not report this; it takes this line as the end of {block.kind} block"
-                   f"{_named(block)} and reads the lines below as top-level lines")
-            severity = None
+        if verdict.block_ends and verdict.words:
+            pir = (f"Piranha does not report the quote; it reads the line as `{argv}`, the end of {block.kind} "
+                   f"block{_named(block)}")
+            severity = Severity.WARNING
+        elif verdict.block_ends:
+            # The errors Piranha does report come from the lines below, read at the top level.
+            self.quote_closed = block
+            pir = (f"Piranha does not report this: the line has no words before the bad quote, which ends "
+                   f"{block.kind} block{_named(block)} as `}}` would, and the lines below are read as top-level "
+                   f"lines")
+            severity = Severity.WARNING
         elif verdict.error is None:
             pir = f"Piranha does not report this; it silently reads the line as `{argv}` and ignores the rest"
             severity = Severity.WARNING
@@ -354,6 +385,17 @@ class _Walker:
             severity = None
         self.emit(codes.BAD_QUOTING, bq.start, bq.start + len(text.rstrip()), message, severity=severity,
                   piranha=pir, hint=hint)
+
+    def _note_quote_closed(self, block: Block) -> None:
+        """Say, on a top-level error, that Piranha had ended the block above at a bad quote."""
+        close = block.bad_close
+        assert close is not None
+        line, column = self.source.position(close.start)
+        end_line, end_column = self.source.position(close.end)
+        note = Related(f"Piranha ended {block.kind} block{_named(block)} here: the line starts with a bad quote, "
+                       f"so the lines below are read at the top level", line, column, end_line, end_column)
+        last = self.out[-1]
+        self.out[-1] = attrs.evolve(last, related=(*last.related, note))
 
     def bad_command(self, verdict: Verdict, context: Context, block: Block | None, start: int, where: str,
                     foreign_end: ErrorLine | None = None) -> None:
@@ -450,17 +492,24 @@ class _Walker:
             hint = "quote a name that contains blanks"
         self.emit(codes.MALFORMED_BLOCK_OPENER, w[0].start, end, message, verdict, hint=hint)
 
+    def words_after_close(self, verdict: Verdict, block: Block | None) -> None:
+        w = verdict.words
+        extra = w[1:]
+        text = " ".join(x.text for x in extra)
+        comment = extra[0].text.startswith("#")
+        what = f"the comment {_q(text)}" if comment else _q(text)
+        closes = f" of {block.kind} block{_named(block)}" if block is not None else ""
+        self.emit(codes.MALFORMED_BLOCK_CLOSE, extra[0].start, w[-1].end,
+                  f"{what} after the closing `}}`{closes}: Piranha ignores it", severity=Severity.WARNING,
+                  piranha="Piranha does not report this: it frees the line's words before it checks that `}` "
+                          "stands alone, so the check never fails and the line reads as `}`",
+                  hint="put the comment on a line of its own" if comment else "remove it")
+
     def extra_args(self, verdict: Verdict, context: Context, where: str, opener: Block | None) -> None:
         w = verdict.words
         extra = w[verdict.at]
         first = w[0].value
         span = (extra.start, w[-1].end)
-        if first == "}" and context is not Context.TOP:
-            code = codes.TRAILING_COMMENT if extra.value.startswith("#") else codes.MALFORMED_BLOCK_CLOSE
-            self.emit(code, *span, f"{_q(' '.join(x.text for x in w[verdict.at:]))} after `}}`: nothing may follow "
-                                   f"a closing brace", verdict,
-                      hint="put a comment on a line of its own" if extra.value.startswith("#") else "remove it")
-            return
         if extra.value.startswith("#"):
             comment = " ".join(x.text for x in w[verdict.at:])
             self.emit(codes.TRAILING_COMMENT, *span,
@@ -468,8 +517,19 @@ class _Walker:
                       f"line", verdict, hint="move the comment to a line of its own above this one")
             return
         if first in BLOCK_KEYWORDS[context]:
-            self.emit(codes.MALFORMED_BLOCK_OPENER, *span,
-                      f"{_q(extra)} after `{{`: nothing may follow the brace of a `{first}` line", verdict,
+            values = [x.value for x in w]
+            if values[2] == "{":
+                message = f"{_q(extra)} after `{{`: nothing may follow the brace of a `{first}` line"
+            elif "{" in values[3:]:
+                brace = values.index("{", 3)
+                name = " ".join(x.text for x in w[1:brace])
+                message = (f"the name {_q(name)} is more than one word: a `{first}` line is `{first} NAME {{`, and "
+                           f"Piranha stops at its fourth word {_q(extra)}")
+                span = (w[1].start, w[brace - 1].end)
+            else:
+                message = (f"{_q(' '.join(x.text for x in w))} has {len(w)} words: a `{first}` line is "
+                           f"`{first} NAME {{`")
+            self.emit(codes.MALFORMED_BLOCK_OPENER, *span, message, verdict,
                       hint="quote a name that contains blanks; put comments on their own line")
             return
         keyword = lookup(first)

@@ -19,6 +19,7 @@ from .gcpause import paused_gc
 from .model.build import build
 from .model.config import Config
 from .parse import parse
+from .parse.codes import CRLF_LINE_ENDS
 from .parse.nodes import Document
 from .source import Source
 
@@ -59,7 +60,12 @@ def loads(data: str | bytes, path: str | None = None) -> LoadResult:
     with paused_gc():
         parsed = parse(bytes(data) if isinstance(data, bytearray) else data, path)
         built = build(parsed)
-    diagnostics = tuple(sorted(parsed.diagnostics + built.diagnostics, key=sort_key))
+        found = parsed.diagnostics + built.diagnostics
+        if any(d.code == CRLF_LINE_ENDS.code for d in parsed.diagnostics):
+            from .model.cr_files import with_piranhas_reading  # only files with CR bytes need it
+
+            found = tuple(with_piranhas_reading(parsed.source, found))
+    diagnostics = tuple(sorted(found, key=sort_key))
     return LoadResult(built.config, parsed.document, parsed.source, diagnostics)
 
 

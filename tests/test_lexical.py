@@ -212,6 +212,81 @@ def test_lf_file_with_one_cr_later_glues_lines():
     assert crlf.line == 3
 
 
+def pulse_texts(result) -> list[tuple[str, str]]:
+    return [(d.code, d.piranha) for d in result.diagnostics if d.piranha and "pulse: error parsing" in d.piranha]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    # Line 1 ends at the CR, line 2 is the LF after it (blank), line 3 is `foo`.
+    ("\r\nfoo\n", 3, "unknown command"),
+    ("bogus\r\nserial_no = 1\r\n", 1, "unknown command"),
+    # Glued up to the CR: `serial_no = 1<LF>primary = ...`: too many words.
+    ("serial_no = 1\nprimary = 10.0.0.1\nbackup = 10.0.0.2\r\n", 1, "unexpected arguments"),
+    # LF then CR: the LF is part of the last token, and strtol stops at it.
+    ("serial_no = 1\n\r\n", 1, "integer expected"),
+    ("serial_no = 1\nvirtual v {\r\n", 1, "unexpected arguments"),
+    ("serial_no = 1\n\r\n     bogus = 1\r\n", 1, "integer expected"),
+])
+def test_cr_file_carries_only_the_error_piranha_really_prints(text, line, message):
+    result = load_text(text)
+    assert pulse_texts(result) == [("LVS002", f"pulse: error parsing lvs.cf at line {line}: {message}")]
+
+
+@pytest.mark.parametrize("text", [
+    "serial_no = 1\r\nprimary = 10.0.0.1\r\nbogus = 1\r\n",
+    # inet_aton stops at the LF glued to the address, as at a blank.
+    "primary = 10.0.0.1\n\r\n",
+    "# lvs.cf\r\nbogus = 1\r\nkeepalive 7\r\n",
+])
+def test_cr_file_that_piranha_accepts_carries_no_pulse_error(text):
+    result = load_text(text)
+    assert pulse_texts(result) == []
+    crlf = only(result, "LVS002")
+    assert crlf.piranha.startswith("Piranha's parser accepts the file as it splits it")
+    assert "no active lvs services defined" in crlf.piranha
+
+
+def test_cr_file_keeps_what_piranha_would_say_with_lf_line_ends():
+    result = load_text("serial_no = 1\r\nbogus = 1\r\n" + in_virtual('     port = "junk').replace("\n", "\r\n"))
+    unknown = only(result, "LVS005")
+    assert unknown.piranha.startswith("with LF line ends, Piranha would stop here: unknown command")
+    quote = only(result, "LVS013")
+    assert "pulse:" not in quote.piranha and '"missing arguments" (with LF line ends)' in quote.piranha
+    assert pulse_texts(result) == []  # Piranha reads line 1 only, and accepts it
+
+
+def test_cr_file_where_piranhas_line_is_another_line_of_the_file_says_so():
+    crlf = only(load_text("\r\nfoo\n"), "LVS002")
+    assert crlf.message.endswith("Piranha's line 3 is line 2 of the file")
+
+
+def test_crlf_file_that_ends_after_an_opening_line_for_piranha_is_unpredictable():
+    result = load_text("virtual v {\r\n     active = 1\r\n}\r\n")
+    assert pulse_texts(result) == []
+    assert "unpredictable at its line 1" in only(result, "LVS002").piranha
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("serial_no = 1\r\nprimary = 10.0.0.1\r\n", ["serial_no = 1", "", "", ""]),
+    # Inside a quoted token an LF ends the search for the closing quote: "quotation mismatch".
+    ('send = "a \nb"\r', ['send = "x', ""]),
+    ('x = "a\nb"\r', ['x = "a b"', ""]),  # no blank inside: the quote is found at the end
+    ("a\nb = \"\r", ['"a b" = "', ""]),  # a lone quote at the end stays one (undefined behaviour)
+    ("k = \"a'\nb\"\r", ["k = \"a' b\"", ""]),
+    ("k = a'\nb\"\r", ["k = a'\x01b\"", ""]),  # both quotes in it: unquoted, the LF another character
+])
+def test_lines_as_piranha_splits_and_tokenizes_them(text, lines):
+    from lvscf.parse.line_ends import piranha_text
+
+    assert piranha_text(text).split("\n")[:-1] == lines
+
+
+def test_old_mac_file_keeps_its_pulse_errors():
+    # Piranha reads CR-only line ends like LF: the LF reading is Piranha's.
+    result = load_text("serial_no = 1\rbogus = 1\r")
+    assert pulse_texts(result) == [("LVS005", "pulse: error parsing lvs.cf at line 2: unknown command")]
+
+
 def test_missing_final_newline_is_harmless():
     result = load_text("serial_no = 1\nprimary = 10.0.0.1")
     assert result.diagnostics == ()

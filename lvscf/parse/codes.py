@@ -30,7 +30,10 @@ looks for LF.  A CRLF file is therefore read as its first line only: every later
 line starts with the LF of the previous CRLF and is skipped as blank.  The parse
 "succeeds" and pulse exits with "no active lvs services defined".  In an LF file
 with a single CR further down, every line before that CR is glued into one line,
-which Piranha rejects.
+which Piranha rejects.  lvscf reads the file as if its line ends were LF, so that
+every other problem is found too; this diagnostic says what Piranha really does
+with the file as it is (the error and line pulse prints, or that it accepts it),
+and the other diagnostics say what Piranha would report once the line ends are LF.
 
 ## Example
 `serial_no = 1\\r\\nprimary = 10.0.0.1\\r\\n` (Piranha reads `serial_no = 1` only).

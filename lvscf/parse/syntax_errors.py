@@ -79,7 +79,7 @@ def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> No
             what = f"Piranha reads only line 1 and silently skips the other {source.line_count() - 1} line(s)"
         else:
             what = f"line 1 is a {first.kind} line, so Piranha reads none of the {source.line_count()} lines"
-        message = f"CRLF (DOS) line ends: {what}; pulse then exits with \"no active lvs services defined\""
+        message = f"CRLF (DOS) line ends: {what}"
     else:
         glued = []
         for pl in lines:

@@ -81,6 +81,24 @@ def test_dirs_list_beyond_99_words_loses_its_end():
     assert set(codes(result)) == {"LVS020", "LVS019"}
 
 
+@pytest.mark.parametrize("before, line, after", [
+    ("", "bogus = " + "w " * 1000 + "last", ""),
+    ("virtual web {\n", "     dirs = [ " + "w " * 1000 + "last", "}\n"),
+    ("virtual web {\n", "     dirs = [ w ] " + "w " * 1000 + "last", "}\n"),
+])
+def test_a_line_of_any_length_keeps_its_first_words_and_counts_the_rest(before, line, after):
+    from lvscf.parse.nodes import KEPT_WORDS, ErrorLine
+
+    text = before + line + "\n" + after
+    result = load_text(text)
+    node = next(n for n in result.document.walk() if isinstance(n, ErrorLine))
+    assert len(node.words) == KEPT_WORDS and node.word_count == len(line.split())
+    assert node.final_word == ("last", text.index("last"))
+    too_many = [d for d in result.diagnostics if d.code == "LVS020"]
+    assert len(too_many) == 1 and too_many[0].message.startswith(f"this line has {node.word_count} words")
+    assert (too_many[0].end_line, too_many[0].end_column) == (before.count("\n") + 1, len(line) + 1)
+
+
 # Blocks: `virtual NAME {`, `failover NAME {`, `server NAME {`, `}`.
 
 def test_blocks_and_failover_separated():

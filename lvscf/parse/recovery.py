@@ -89,7 +89,7 @@ def _context(accepts: dict) -> Context:
 
 def _recover(interactive, text: str, pos: int, value: re.Pattern[str]) -> None:
     end = _LINE_END.search(text, pos)
-    words = _WORDS.findall(text, pos, end.start() if end else len(text))
+    words = _first_and_last_words(text, pos, end.start() if end else len(text))
     first = words[0] if words else ""
     accepts = _accepts(interactive)
     context = _context(accepts)
@@ -113,6 +113,20 @@ def _recover(interactive, text: str, pos: int, value: re.Pattern[str]) -> None:
             marker = "ERRLINE"
         _feed(interactive, marker, pos)
     interactive.lexer_thread.state.line_ctr.char_pos = pos
+
+
+def _first_and_last_words(text: str, start: int, end: int) -> list[str]:
+    """The first and the last word of ``text[start:end]`` (one if it has one, none if none):
+    all the recovery needs, without splitting a line of any length into all its words."""
+    first = _WORDS.search(text, start, end)
+    if first is None:
+        return []
+    while end > first.end() and text[end - 1] in " \t":
+        end -= 1
+    if end <= first.end():
+        return [first.group()]
+    last = max(text.rfind(" ", first.end(), end), text.rfind("\t", first.end(), end)) + 1
+    return [first.group(), text[last:end]]
 
 
 def _bad_quote_first(text: str, pos: int, value: re.Pattern[str]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from ..diagnostics import Code, Diagnostic, Related, Severity, make
@@ -22,6 +24,7 @@ _GUI_ONLY = {
     "expect_program": "the Piranha GUI can write `expect_program`, but pulse and lvsd reject it; remove the line",
     "nmask": "`nmask` was removed from Piranha in 2001 (the GUI can still write it); remove the line",
 }
+_WORD = re.compile(r"\S*")
 _BLOCK_NAMES = {"virtual": "virtual block", "failover": "failover block", "server": "server block"}
 
 
@@ -161,6 +164,9 @@ class _Walker:
         self.out = out
         # first line of a collapsed foreign block -> its closing line
         self.foreign: dict[int, ErrorLine] = {}
+        readable = source.readable
+        # where the file's last word ends: a block still open there is open at the end of the file
+        self.content_end = len(readable.rstrip())
         # the block that a line starting with a bad quote ended, while the lines after it are read
         self.quote_closed: Block | None = None
 
@@ -191,7 +197,7 @@ class _Walker:
                     skip_lone_brace = False  # already reported with the opener
                 else:
                     self.line(context, block, node.words, node.bad_quote, first, node.start,
-                              foreign_end=self.foreign.get(id(node)))
+                              foreign_end=self.foreign.get(id(node)), whole=node)
                 first = False
             elif isinstance(node, Block):
                 self.quote_closed = None
@@ -205,29 +211,28 @@ class _Walker:
         """``name ... {`` at the top level, with a matching ``}`` further down, is a block of
         some other syntax (keepalived's ``global_defs { ... }``): report its first line and
         leave the lines inside it out, instead of one diagnostic per line."""
+        # Match every `... {` line with its `}` in one pass (a stack, emptied by every statement,
+        # which no foreign block may contain): scanning ahead from each opener instead costs
+        # quadratic time on a file of unclosed openers.
+        closer: dict[int, int] = {}
+        stack: list[int] = []
+        for k, node in enumerate(items):
+            if isinstance(node, (Setting, Block)):
+                stack.clear()
+            elif isinstance(node, ErrorLine) and node.words:
+                if node.final_word.value == "{":
+                    stack.append(k)
+                elif len(node.words) == 1 and node.words[0].value == "}" and stack:
+                    closer[stack.pop()] = k
         kept = []
         i = 0
         while i < len(items):
             node = items[i]
             kept.append(node)
+            if i in closer and lookup(node.words[0].value) is None:
+                self.foreign[id(node)] = items[closer[i]]
+                i = closer[i]
             i += 1
-            if not (isinstance(node, ErrorLine) and node.words and node.words[-1].value == "{"
-                    and lookup(node.words[0].value) is None):
-                continue
-            depth, j = 1, i
-            while j < len(items) and depth:
-                inner = items[j]
-                if isinstance(inner, (Setting, Block)):
-                    break
-                if isinstance(inner, ErrorLine) and inner.words:
-                    if inner.words[-1].value == "{":
-                        depth += 1
-                    elif [w.value for w in inner.words] == ["}"]:
-                        depth -= 1
-                j += 1
-            if depth == 0:
-                self.foreign[id(node)] = items[j - 1]
-                i = j
         return kept
 
     @staticmethod
@@ -237,11 +242,11 @@ class _Walker:
     def block(self, block: Block, context: Context, outer: Block | None, first: bool) -> None:
         inner = block_context(block)
         if not block.header_ok:
-            self.line(context, outer, block.header.words, block.header.bad_quote, first, block.start, opener=block)
+            header = block.header
+            self.line(context, outer, header.words, header.bad_quote, first, block.start, opener=block, whole=header)
         self.items(block.items, inner, block)
         if block.close is None:
-            if block.closed_at >= len(self.source.readable.rstrip("\r\n \t")) or \
-                    not self.source.readable[block.closed_at:].strip():
+            if block.closed_at >= self.content_end:
                 if block.header_ok and not any(isinstance(n, (Setting, ErrorLine, Block)) for n in block.items):
                     # lvsconfig.c then tests a word of the line list that no line has set.
                     pir = ("Piranha's result here is unpredictable: the file ends right after the opening line, "
@@ -254,7 +259,7 @@ class _Walker:
                           piranha=pir, hint="add `}` after its last line")
             else:
                 line = self.source.position(block.closed_at)[0]
-                word = self.source.text[block.closed_at:].split(None, 1)[0]
+                word = _WORD.match(self.source.text, block.closed_at).group()
                 self.emit(codes.MISSING_CLOSE, block.closed_at, block.closed_at + len(word),
                           f"`{word}` starts a new block while {block.kind} block{_named(block)} is still open: "
                           f"its `}}` is missing",
@@ -265,17 +270,23 @@ class _Walker:
         elif not block.close_ok:
             # `} junk`: judged in the block's own context.
             only_close = all(not isinstance(n, (Setting, ErrorLine, Block)) for n in block.items)
-            self.line(inner, block, block.close.words, block.close.bad_quote,
-                      inner is Context.SERVICE and only_close, block.close.start)
+            close = block.close
+            self.line(inner, block, close.words, close.bad_quote,
+                      inner is Context.SERVICE and only_close, close.start, whole=close)
 
     # -- one line --
 
     def line(self, context: Context, block: Block | None, words: tuple[Word, ...], bad_quote: Word | None,
-             first: bool, start: int, opener: Block | None = None, foreign_end: ErrorLine | None = None) -> None:
-        if len(words) > MAX_TOKENS:
+             first: bool, start: int, opener: Block | None = None, foreign_end: ErrorLine | None = None,
+             whole: ErrorLine | None = None) -> None:
+        """Piranha's verdict on one line, reported.  ``whole`` is the line's node when ``words``
+        are only the first words it keeps."""
+        count = whole.word_count if whole is not None else len(words)
+        if count > MAX_TOKENS:
             dropped = words[MAX_TOKENS]
-            self.emit(codes.TOO_MANY_WORDS, dropped.start, words[-1].end,
-                      f"this line has {len(words)} words: Piranha keeps the first {MAX_TOKENS} and silently drops "
+            last = whole.final_word if whole is not None else words[-1]
+            self.emit(codes.TOO_MANY_WORDS, dropped.start, last.end,
+                      f"this line has {count} words: Piranha keeps the first {MAX_TOKENS} and silently drops "
                       f"the rest, from {_q(dropped)} on", hint="shorten the line")
         verdict = judge_line(context, words, bad_quote, first)
         where = _where(context, block)
@@ -411,8 +422,8 @@ class _Walker:
                       f"one by one", verdict, hint=hint)
             return
         value = word.value
-        line_text = self.source.text[start:self.source.text.find("\n", start) if "\n" in self.source.text[start:]
-                                     else len(self.source.text)]
+        line_end = self.source.text.find("\n", start)
+        line_text = self.source.text[start:line_end if line_end >= 0 else len(self.source.text)]
         blank = _unicode_blank(line_text)
         if blank is not None:
             offset, name = blank

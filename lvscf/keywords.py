@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 __all__ = [
@@ -194,12 +195,18 @@ BLOCK_KEYWORDS: Mapping[Context, tuple[str, ...]] = {
 }
 
 
+_IN_CONTEXT = {context: MappingProxyType({k.name: k for k in KEYWORDS if context in k.contexts})
+               for context in Context}
+
+
 def lookup(name: str) -> Keyword | None:
     return _BY_NAME.get(name)
 
 
-def keywords_in(context: Context) -> dict[str, Keyword]:
-    return {k.name: k for k in KEYWORDS if context in k.contexts}
+def keywords_in(context: Context) -> Mapping[str, Keyword]:
+    """The keywords allowed in ``context``, by name (read-only: one mapping per context,
+    made once, as the parser asks for it on every line it cannot read)."""
+    return _IN_CONTEXT[context]
 
 
 def shape_in(keyword: Keyword, context: Context) -> Shape:

@@ -309,9 +309,25 @@ for a long `dirs` list loses its closing `]`.
 A `dirs` list of 120 directories.  Use instead: remove `dirs` (it is unused).
 """)
 
+FILE_TOO_LARGE = Code("LVS021", "file-too-large", E, "a file larger than lvscf reads", """\
+## What it does
+Flags a file of more than 8 MiB (8,388,608 bytes) or more than 200,000 lines,
+and reads nothing of it: the model is empty and no other problem is reported.
+
+## Why is this bad?
+A Piranha lvs.cf is rarely larger than 100 KB: 200,000 lines is about 4,000
+virtual services of 6 real servers each in the GUI's layout.  A larger file is
+almost certainly not an lvs.cf (or a damaged one), and reading it would cost
+time and memory in proportion (see "Input size and time" in the README).
+Piranha itself reads a file of any size.
+
+## Example
+A log file or a disk image passed by mistake.  Use instead: the lvs.cf itself.
+""")
+
 ALL = (
     EMPTY_FILE, CRLF_LINE_ENDS, CR_LINE_ENDS, NUL_BYTE, UNKNOWN_KEYWORD, MISPLACED_KEYWORD,
     EQUALS_WITHOUT_BLANKS, NON_ASCII_BLANK, MISSING_EQUALS, MISSING_VALUE, EXTRA_VALUE, TRAILING_COMMENT,
     BAD_QUOTING, MALFORMED_BLOCK_OPENER, MALFORMED_BLOCK_CLOSE, UNMATCHED_CLOSE, UNCLOSED_AT_EOF, MISSING_CLOSE,
-    LIST_EXPECTED, TOO_MANY_WORDS,
+    LIST_EXPECTED, TOO_MANY_WORDS, FILE_TOO_LARGE,
 )

@@ -6,7 +6,7 @@ import re
 
 import attrs
 
-from ..diagnostics import Code, Diagnostic, Related, Severity, make
+from ..diagnostics import Capped, Code, Diagnostic, Related, Severity, make
 from ..keywords import BLOCK_KEYWORDS, Context, Shape, keywords_in, lookup, shape_in
 from ..source import Source
 from . import codes
@@ -33,19 +33,19 @@ def block_context(block: Block) -> Context:
 
 
 def syntax_diagnostics(document: Document, source: Source) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
+    out = Capped()
     _file_level(document, source, out)
     _Walker(source, out).items(document.items, Context.TOP, None)
-    return out
+    return out.done()
 
 
 # -- bytes ----------------------------------------------------------------------
 
 
-def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> None:
+def _file_level(document: Document, source: Source, out: Capped) -> None:
     text = document.text
     if not text:
-        out.append(make(codes.EMPTY_FILE, source, 0, 0, "the file is empty",
+        out.add(make(codes.EMPTY_FILE, source, 0, 0, "the file is empty",
                         piranha="pulse: error parsing lvs.cf at line 0: Empty configuration",
                         hint="write a configuration; see `lvscf convert --help` and the examples/ folder"))
         return
@@ -59,7 +59,7 @@ def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> No
             what = f"Piranha stops reading here and ignores everything after it ({rest} line(s))"
         else:
             what = "Piranha finds no line end before it and crashes (NULL pointer dereference)"
-        out.append(make(codes.NUL_BYTE, source, nul, nul + 1, f"NUL byte at line {line}: {what}",
+        out.add(make(codes.NUL_BYTE, source, nul, nul + 1, f"NUL byte at line {line}: {what}",
                         hint="remove the NUL byte(s); lvscf reads only the part before the first one"))
     else:
         readable = text
@@ -70,7 +70,7 @@ def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> No
     style = line_end_style(readable)
     first_cr = readable.index("\r")
     if not style.crlf and not style.lf:
-        out.append(make(codes.CR_LINE_ENDS, source, first_cr, first_cr + 1,
+        out.add(make(codes.CR_LINE_ENDS, source, first_cr, first_cr + 1,
                         "the lines end with CR only (old Mac style): Piranha's parser reads them, but the Piranha GUI "
                         "and most tools see a single line",
                         hint="convert the line ends to LF (e.g. `tr '\\r' '\\n'`)"))
@@ -99,7 +99,7 @@ def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> No
             what = "Piranha splits this file's lines differently from the way they are written"
         cr_line = source.position(first_cr)[0]
         message = f"CR byte on line {cr_line} in a file with LF line ends: {what}"
-    out.append(make(codes.CRLF_LINE_ENDS, source, first_cr, first_cr + 1, message,
+    out.add(make(codes.CRLF_LINE_ENDS, source, first_cr, first_cr + 1, message,
                     hint="use LF line ends only (e.g. `dos2unix lvs.cf`); lvscf reads the file as if they were"))
 
 
@@ -159,9 +159,10 @@ def _contexts_of(name: str) -> str:
 
 
 class _Walker:
-    def __init__(self, source: Source, out: list[Diagnostic]) -> None:
+    def __init__(self, source: Source, out: Capped) -> None:
         self.source = source
         self.out = out
+        self.kept = False  # whether the last diagnostic emitted was kept (see Capped)
         # first line of a collapsed foreign block -> its closing line
         self.foreign: dict[int, ErrorLine] = {}
         readable = source.readable
@@ -173,11 +174,14 @@ class _Walker:
     def emit(self, code: Code, start: int, end: int, message: str, verdict: Verdict | None = None, *,
              severity: Severity | None = None, piranha: str | None = None, hint: str | None = None,
              related=()) -> None:
+        self.kept = self.out.takes(code.code)
+        if not self.kept:
+            return
         if piranha is None and verdict is not None and verdict.error is not None:
             line = self.source.position(start)[0]
             piranha = f"pulse: error parsing lvs.cf at line {line}: {verdict.error.value}"
-        self.out.append(make(code, self.source, start, end, message, severity=severity, piranha=piranha, hint=hint,
-                             related=related))
+        self.out.add(make(code, self.source, start, end, message, severity=severity, piranha=piranha, hint=hint,
+                          related=related))
 
     # -- structure --
 
@@ -305,7 +309,7 @@ class _Walker:
         first_word = w[0].value if w else ""
         if error is PiranhaError.BADCOMMAND:
             self.bad_command(verdict, context, block, start, where, foreign_end)
-            if context is Context.TOP and self.quote_closed is not None:
+            if context is Context.TOP and self.quote_closed is not None and self.kept:
                 self._note_quote_closed(self.quote_closed)
         elif error is PiranhaError.EQUALEXPECTED:
             if target is not None and target.value.startswith("="):
@@ -405,8 +409,8 @@ class _Walker:
         end_line, end_column = self.source.position(close.end)
         note = Related(f"Piranha ended {block.kind} block{_named(block)} here: the line starts with a bad quote, "
                        f"so the lines below are read at the top level", line, column, end_line, end_column)
-        last = self.out[-1]
-        self.out[-1] = attrs.evolve(last, related=(*last.related, note))
+        last = self.out.items[-1]
+        self.out.items[-1] = attrs.evolve(last, related=(*last.related, note))
 
     def bad_command(self, verdict: Verdict, context: Context, block: Block | None, start: int, where: str,
                     foreign_end: ErrorLine | None = None) -> None:

@@ -90,6 +90,12 @@ def test_lone_quote_at_end_of_line_is_an_error_with_an_unpredictable_result(text
     assert "unpredictable" in diagnostic.piranha and "pulse: error parsing" not in diagnostic.piranha
 
 
+def test_bad_quote_on_the_first_line_after_a_malformed_opener_is_reported_and_the_block_goes_on():
+    result = load_text('virtual web x\n"x\n     port = 8080\n}\n')
+    assert [(d.code, d.line) for d in result.diagnostics] == [("LVS014", 1), ("LVS013", 2)]
+    assert result.config.virtuals[0].port == 8080
+
+
 def test_lone_quote_does_not_end_the_block():
     # Piranha's token there is garbage, not the missing token that ends a block.
     result = load_text(HEADER + '"\n     port = 8080\n}\n')

@@ -11,8 +11,8 @@ yacc-style but needs no stack unwinding:
 * otherwise one of the grammar's declared markers is fed (``BADCLOSE`` for
   ``} junk``, and for a line of a virtual block that starts with a bad quote,
   which Piranha takes as the block's end; ``BADHEAD`` for a malformed opener,
-  which still opens the block; else ``ERRLINE``) and the lexer reads the line
-  again as loose tokens;
+  which still opens the block; else ``ERRLINE``) and the lexer reads the rest
+  of the line again, as one ``REST`` token;
 * at the end of the file, blocks still open are closed with zero-width tokens.
 
 What Piranha itself would say about each such line is decided later, from the
@@ -141,8 +141,8 @@ def _bad_quote_first(text: str, pos: int, value: re.Pattern[str]) -> bool:
 
 
 # What may stand between a block's opening line and the current line when that line is the
-# block's first: comment and blank lines, and the loose words of a malformed opening line.
-_BEFORE_FIRST = frozenset({"COMMENT", "EOL", "VALUE", "BADQUOTE"})
+# block's first: comment and blank lines, and the rest of a malformed opening line.
+_BEFORE_FIRST = frozenset({"COMMENT", "EOL", "REST"})
 _OPENERS = frozenset({"BLOCK_OPEN", "BADHEAD"})
 
 

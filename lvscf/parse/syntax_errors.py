@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
@@ -46,8 +47,8 @@ def _file_level(document: Document, source: Source, out: Capped) -> None:
     text = document.text
     if not text:
         out.add(make(codes.EMPTY_FILE, source, 0, 0, "the file is empty",
-                        piranha="pulse: error parsing lvs.cf at line 0: Empty configuration",
-                        hint="write a configuration; see `lvscf convert --help` and the examples/ folder"))
+                     piranha="pulse: error parsing lvs.cf at line 0: Empty configuration",
+                     hint="write a configuration; see `lvscf convert --help` and the examples/ folder"))
         return
     nul = source.nul_offset
     if nul is not None:
@@ -60,7 +61,7 @@ def _file_level(document: Document, source: Source, out: Capped) -> None:
         else:
             what = "Piranha finds no line end before it and crashes (NULL pointer dereference)"
         out.add(make(codes.NUL_BYTE, source, nul, nul + 1, f"NUL byte at line {line}: {what}",
-                        hint="remove the NUL byte(s); lvscf reads only the part before the first one"))
+                     hint="remove the NUL byte(s); lvscf reads only the part before the first one"))
     else:
         readable = text
     if "\r" not in readable:
@@ -71,9 +72,9 @@ def _file_level(document: Document, source: Source, out: Capped) -> None:
     first_cr = readable.index("\r")
     if not style.crlf and not style.lf:
         out.add(make(codes.CR_LINE_ENDS, source, first_cr, first_cr + 1,
-                        "the lines end with CR only (old Mac style): Piranha's parser reads them, but the Piranha GUI "
-                        "and most tools see a single line",
-                        hint="convert the line ends to LF (e.g. `tr '\\r' '\\n'`)"))
+                     "the lines end with CR only (old Mac style): Piranha's parser reads them, but the Piranha GUI "
+                     "and most tools see a single line",
+                     hint="convert the line ends to LF (e.g. `tr '\\r' '\\n'`)"))
         return
     lines = piranha_lines(readable)
     if style.crlf and not style.cr and not style.lf:
@@ -100,7 +101,7 @@ def _file_level(document: Document, source: Source, out: Capped) -> None:
         cr_line = source.position(first_cr)[0]
         message = f"CR byte on line {cr_line} in a file with LF line ends: {what}"
     out.add(make(codes.CRLF_LINE_ENDS, source, first_cr, first_cr + 1, message,
-                    hint="use LF line ends only (e.g. `dos2unix lvs.cf`); lvscf reads the file as if they were"))
+                 hint="use LF line ends only (e.g. `dos2unix lvs.cf`); lvscf reads the file as if they were"))
 
 
 # -- lines ----------------------------------------------------------------------
@@ -134,6 +135,7 @@ def _unicode_blank(text: str) -> tuple[int, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)  # a broken file repeats its misspellings
 def _suggest(word: str, context: Context) -> str | None:
     import difflib  # only when a line is already known to be wrong
 

@@ -212,14 +212,14 @@ def test_end_of_file_right_after_an_opening_line_is_unpredictable_in_piranha(tex
     # lvsconfig.c then tests argv[1] of a token list that no line has filled.
     diagnostic = only(load_text(text))
     assert diagnostic.code == "LVS017" and diagnostic.severity.name == "WARNING"
-    assert "unpredictable" in diagnostic.piranha
+    assert "Piranha's result is unpredictable" in diagnostic.message and "unpredictable" in diagnostic.piranha
 
 
 def test_end_of_file_right_after_a_server_line_is_unpredictable_only_for_the_server():
     result = load_text("virtual web {\n     active = 1\n     server a {\n")
     virtual, server = sorted((d for d in result.diagnostics if d.code == "LVS017"), key=lambda d: d.line)
-    assert virtual.piranha == "Piranha accepts this silently"
-    assert server.line == 3 and "unpredictable" in server.piranha
+    assert virtual.piranha == "Piranha accepts this silently" and "unpredictable" not in virtual.message
+    assert server.line == 3 and "unpredictable" in server.piranha and "unpredictable" in server.message
 
 
 def test_new_virtual_inside_a_virtual_means_a_missing_brace():

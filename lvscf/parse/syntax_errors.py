@@ -253,16 +253,17 @@ class _Walker:
         self.items(block.items, inner, block)
         if block.close is None:
             if block.closed_at >= self.content_end:
+                message = f"{block.kind} block{_named(block)} is not closed before the end of the file"
                 if block.header_ok and not any(isinstance(n, (Setting, ErrorLine, Block)) for n in block.items):
                     # lvsconfig.c then tests a word of the line list that no line has set.
+                    message += ", which ends right after its opening line: Piranha's result is unpredictable"
                     pir = ("Piranha's result here is unpredictable: the file ends right after the opening line, "
                            "where its parser reads uninitialised memory (undefined behaviour in C); it may accept "
                            "the file or report \"unexpected arguments\"")
                 else:
                     pir = "Piranha accepts this silently"
-                self.emit(codes.UNCLOSED_AT_EOF, block.start, block.header.end,
-                          f"{block.kind} block{_named(block)} is not closed before the end of the file",
-                          piranha=pir, hint="add `}` after its last line")
+                self.emit(codes.UNCLOSED_AT_EOF, block.start, block.header.end, message, piranha=pir,
+                          hint="add `}` after its last line")
             else:
                 line = self.source.position(block.closed_at)[0]
                 word = _WORD.match(self.source.text, block.closed_at).group()
@@ -357,7 +358,8 @@ class _Walker:
         quote = text[0]
         if verdict.undefined:
             self.emit(codes.BAD_QUOTING, bq.start, bq.end,
-                      f"a lone `{quote}` ends the line: a quoted value needs its closing quote",
+                      f"a lone `{quote}` ends the line: Piranha's result is unpredictable here (undefined behaviour "
+                      f"in its C code), and a quoted value needs its closing quote",
                       piranha="Piranha's result here is unpredictable: its tokenizer writes one byte before the "
                               "token and reads the token from uninitialised memory (undefined behaviour in C), so "
                               "it may read some garbage value, report an error or crash",

@@ -36,7 +36,8 @@ SHAPES = {
     "openers": ("line", '"virtual v\\n" * n'),  # openers without their brace
     "crlf": ("line", '"serial_no = 1\\r\\nbogus = 1\\r\\n" * (n // 2)'),
     "glued": ("line", '"serial_no = 1\\n" * n + "\\r\\n"'),  # one CR at the end glues every line
-    "suppressions": ("line", '"virtual v {\\n" + "     # lvscf: disable=LVS005\\n     bogus = 1\\n" * (n // 2) + "}\\n"'),
+    "suppressions": ("line",  # a suppression above every bad line
+                     '"virtual v {\\n" + "     # lvscf: disable=LVS005\\n     bogus = 1\\n" * (n // 2) + "}\\n"'),
     "blank": ("line", '"serial_no = 1\\n" + "\\n" * n'),
     "comments": ("line", '"#\\n" * n + "serial_no = 1\\n"'),
     "gui": ("line", "generate(virtuals_for(n, 6), 6)"),  # a valid file in the GUI's layout
@@ -89,7 +90,7 @@ def main() -> None:
     base = float(subprocess.run([sys.executable, "-c", BASELINE], capture_output=True, text=True, check=True,
                                 cwd=ROOT).stdout)
     print(f"interpreter with lvscf loaded: {base:.0f} MB")
-    print(f"{'shape':<9} {'size':>8} {'bytes':>10} {'time':>9} {'per unit':>11} {'x time':>7} "
+    print(f"{'shape':<12} {'size':>8} {'bytes':>10} {'time':>9} {'per unit':>11} {'x time':>7} "
           f"{'peak':>8} {'x mem':>6} {'mem/byte':>9}")
     for shape in args.shapes.split(","):
         unit = SHAPES[shape][0]
@@ -101,7 +102,7 @@ def main() -> None:
             if previous is not None:
                 growth = f"{m['seconds'] / previous['seconds']:.2f}"
                 mem = f"{above / max(previous['peak_mb'] - base, 0.01):.2f}"
-            print(f"{shape:<9} {n:>8} {m['bytes']:>10} {m['seconds']:>8.3f}s {m['seconds'] / n * 1e6:>7.1f} us/"
+            print(f"{shape:<12} {n:>8} {m['bytes']:>10} {m['seconds']:>8.3f}s {m['seconds'] / n * 1e6:>7.1f} us/"
                   f"{unit[0]} {growth:>7} {m['peak_mb']:>6.0f}MB {mem:>6} {above * 2**20 / m['bytes']:>9.1f}")
             previous = m
 

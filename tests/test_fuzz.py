@@ -95,7 +95,8 @@ def hostile_values(draw) -> str:
     virtual = draw(st.sampled_from(["port", "timeout", "persistent", "pmask", "fwmark", "vip_nmask", "active"]))
     server = draw(st.sampled_from(["weight", "port", "active", "address"]))
     names = [draw(NAMES) for _ in range(3)]
-    return (f"primary = 10.0.0.1\n{top} = {number}\nvirtual {names[0]} {{\n     active = {draw(st.sampled_from('01'))}\n"
+    active = draw(st.sampled_from("01"))
+    return (f"primary = 10.0.0.1\n{top} = {number}\nvirtual {names[0]} {{\n     active = {active}\n"
             f"     address = 192.168.0.41 eth0:1\n     {virtual} = {draw(LONG_NUMBERS)}\n"
             f"     server {names[1]} {{\n         address = 10.0.0.2\n         {server} = {number}\n     }}\n"
             f"     server {names[2]} {{\n         active = 0\n     }}\n}}\nvirtual {names[2]} {{\n}}\n")

@@ -157,7 +157,7 @@ class NodeBuilder:
                 continue
             kind = child.type
             if kind in _SETTINGS:
-                items.append(self._setting(child))  # an ErrorLine for an over-long `dirs` line
+                items.append(self._setting(child))  # an ErrorLine for a `dirs` line with no list or too many words
             elif kind == "COMMENT":
                 text = child.value
                 items.append(Comment(text[: _content_end(text)], child.start_pos))
@@ -168,7 +168,7 @@ class NodeBuilder:
         return items
 
     def _block(self, children: list, context: Context) -> Block:
-        # Opener: one token, or BADHEAD + loose tokens + EOL.
+        # Opener: one token, or BADHEAD + REST + EOL.
         first = children[0]
         if first.type == "BADHEAD":
             i = 1
@@ -187,7 +187,7 @@ class NodeBuilder:
             opener = text[: _content_end(text)]
             start = first.start_pos
             kind, name = _opener_kind_and_name(opener)
-        # Close: CLOSE, a zero-width CLOSE fed by the recovery, or BADCLOSE + loose tokens + EOL.
+        # Close: CLOSE, a zero-width CLOSE fed by the recovery, or BADCLOSE + REST + EOL.
         last = children[-1]
         bad_close = None
         if isinstance(last, Token) and last.type == "CLOSE":

@@ -15,7 +15,7 @@ import attrs
 
 from .source import Source
 
-__all__ = ["Severity", "Code", "Related", "Diagnostic", "make", "sort_key", "has_errors"]
+__all__ = ["Severity", "Code", "Related", "Diagnostic", "make", "sort_key", "has_errors", "Capped", "MAX_PER_CODE"]
 
 
 class Severity(enum.IntEnum):
@@ -132,3 +132,47 @@ def sort_key(d: Diagnostic) -> tuple:
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+#: At most this many diagnostics of one code are reported for one file; the last of them
+#: says how many more there were.
+MAX_PER_CODE = 100
+
+
+class Capped:
+    """One file's diagnostics as they are made, at most :data:`MAX_PER_CODE` of each code.
+
+    When a file has more of a code, the last one kept says how many more there were.  A
+    file of a million bad lines would otherwise cost a million diagnostics (about 1 KB
+    each, rendered) where a hundred tell as much.  Callers ask :meth:`takes` before they
+    make a diagnostic, so that the ones not kept cost nothing.
+    """
+
+    __slots__ = ("items", "_counts", "_last")
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+        self._counts: dict[str, int] = {}
+        self._last: dict[str, int] = {}  # code -> index of the last one kept
+
+    def takes(self, code: str) -> bool:
+        """Count one more diagnostic of ``code``; True when it is to be made and added."""
+        n = self._counts.get(code, 0) + 1
+        self._counts[code] = n
+        return n <= MAX_PER_CODE
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        if self._counts.get(diagnostic.code, 0) == MAX_PER_CODE:
+            self._last[diagnostic.code] = len(self.items)
+        self.items.append(diagnostic)
+
+    def done(self) -> list[Diagnostic]:
+        """The diagnostics; the last one kept of a code says how many more were not."""
+        for code, index in self._last.items():
+            more = self._counts[code] - MAX_PER_CODE
+            if more:
+                d = self.items[index]
+                self.items[index] = attrs.evolve(
+                    d, message=f"{d.message} (and {more} more {code} after it in this file: lvscf reports the "
+                               f"first {MAX_PER_CODE} diagnostics of each code in a file)")
+        return self.items

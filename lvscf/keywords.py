@@ -9,8 +9,8 @@ in step.  Facts come from lvs-cf-format.md §4-§5 (Piranha 0.8.6's lvsconfig.c)
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 __all__ = [
@@ -195,13 +195,18 @@ BLOCK_KEYWORDS: Mapping[Context, tuple[str, ...]] = {
 }
 
 
+_IN_CONTEXT = {context: MappingProxyType({k.name: k for k in KEYWORDS if context in k.contexts})
+               for context in Context}
+
+
 def lookup(name: str) -> Keyword | None:
     return _BY_NAME.get(name)
 
 
-@functools.cache  # the syntax checks and the fixer ask for every line they judge
-def keywords_in(context: Context) -> dict[str, Keyword]:
-    return {k.name: k for k in KEYWORDS if context in k.contexts}
+def keywords_in(context: Context) -> Mapping[str, Keyword]:
+    """The keywords allowed in ``context``, by name (read-only: one mapping per context,
+    made once, as the parser asks for it on every line it cannot read)."""
+    return _IN_CONTEXT[context]
 
 
 def shape_in(keyword: Keyword, context: Context) -> Shape:

@@ -70,7 +70,7 @@ CASES = [
      "virtual web {\n     active = 1\n     # reply\n     expect = \"OK\"\n}\n", ["LVS013"]),
     ("virtual web { # the site\n     active = 1\n}\n", "# the site\nvirtual web {\n     active = 1\n}\n", ["LVS012"]),
     ("virtual web {\n     active = 1\n     } # end of web\n", "virtual web {\n     active = 1\n     # end of web\n     }\n",
-     ["LVS012"]),
+     ["LVS015"]),
     ("active_cmd = #x # c\n", "# c\nactive_cmd = #x\n", ["LVS012"]),  # `#x` is the value: Piranha's verdict says
     ("serial_no = 1 # no line end", "# no line end\nserial_no = 1", ["LVS012"]),
     # blanks after a quoted value that must end its line

@@ -79,9 +79,27 @@ def test_unterminated_quote_is_bad_quoting():
     assert "not closed" in diagnostic.message
 
 
-def test_lone_quote_at_end_of_line_is_an_error():
-    # Undefined behaviour in Piranha's C code; lvscf rejects it.
-    assert codes(load_text('debug_level = "\n')) == ["LVS013"]
+@pytest.mark.parametrize("text", ['debug_level = "\n', in_virtual("     send = '"), in_virtual('"'),
+                                  in_virtual('     send = "', first=True)])
+def test_lone_quote_at_end_of_line_is_an_error_with_an_unpredictable_result(text):
+    # Undefined behaviour in Piranha's C code (a write before the token, a token of uninitialised memory).
+    result = load_text(text)
+    diagnostic = only(result)
+    assert diagnostic.code == "LVS013" and diagnostic.severity.name == "ERROR"
+    assert "lone" in diagnostic.message and "Piranha's result is unpredictable" in diagnostic.message
+    assert "unpredictable" in diagnostic.piranha and "pulse: error parsing" not in diagnostic.piranha
+
+
+def test_bad_quote_on_the_first_line_after_a_malformed_opener_is_reported_and_the_block_goes_on():
+    result = load_text('virtual web x\n"x\n     port = 8080\n}\n')
+    assert [(d.code, d.line) for d in result.diagnostics] == [("LVS014", 1), ("LVS013", 2)]
+    assert result.config.virtuals[0].port == 8080
+
+
+def test_lone_quote_does_not_end_the_block():
+    # Piranha's token there is garbage, not the missing token that ends a block.
+    result = load_text(HEADER + '"\n     port = 8080\n}\n')
+    assert codes(result) == ["LVS013"] and result.config.virtuals[0].port == 8080
 
 
 def test_other_quote_character_inside_quotes_is_plain_text():
@@ -114,10 +132,44 @@ def test_ignored_quote_error_is_applied_like_piranha_and_reported_as_warning():
     assert result.config.virtuals[0].port == 81
 
 
+def pulse_errors(result) -> list[str]:
+    return [d.piranha for d in result.diagnostics if d.piranha and d.piranha.startswith("pulse:")]
+
+
 def test_bad_quote_as_first_token_ends_the_block_for_piranha():
-    diagnostic = only(load_text(in_virtual('     "junk')), "LVS013")
-    assert "end of virtual block" in diagnostic.piranha
-    assert diagnostic.severity.name == "ERROR"
+    # The quoting error is ignored there, the line has no token left, and argv[0] == NULL ends
+    # parseVirtualServer's loop: the lines below are top-level lines.
+    result = load_text('virtual v {\n     active = 1\n"x\n     port = 8080\n}\n')
+    diagnostic = only(result, "LVS013")
+    assert diagnostic.severity.name == "WARNING" and diagnostic.line == 3
+    assert 'ends virtual block "v"' in diagnostic.piranha and "top-level" in diagnostic.piranha
+    assert pulse_errors(result) == ["pulse: error parsing lvs.cf at line 4: unknown command",
+                                    "pulse: error parsing lvs.cf at line 5: unknown command"]
+    virtual = result.config.virtuals[0]
+    assert virtual.active and virtual.port == 80  # `port = 8080` is not the virtual's
+    misplaced = only(result, "LVS006")
+    assert misplaced.line == 4 and misplaced.related[0].line == 3
+
+
+def test_block_ended_by_a_bad_quote_can_be_followed_by_a_block():
+    result = load_text('virtual a {\n     active = 1\n     \'x y\nvirtual b {\n     port = 8080\n}\n')
+    assert [(d.code, str(d.severity)) for d in result.diagnostics] == [("LVS013", "warning")]
+    assert [(v.name, v.port) for v in result.config.virtuals] == [("a", 80), ("b", 8080)]
+
+
+def test_bad_quote_as_first_token_after_a_server_block_ends_the_block():
+    text = 'virtual v {\n     server a {\n     }\n     "} junk\n}\n'
+    result = load_text(text)
+    assert codes(result) == ["LVS013", "LVS016"]
+    assert pulse_errors(result) == ["pulse: error parsing lvs.cf at line 5: unknown command"]
+
+
+@pytest.mark.parametrize("before", ["", "# a comment\n\n"])
+def test_bad_quote_on_the_first_line_of_a_block_is_reported_and_the_block_goes_on(before):
+    result = load_text(f'virtual v {{\n{before}"x\n     port = 8080\n}}\n')
+    diagnostic = only(result)
+    assert diagnostic.code == "LVS013" and diagnostic.piranha.endswith("quotation mismatch")
+    assert result.config.virtuals[0].port == 8080
 
 
 def test_bad_quote_in_a_server_block_is_always_reported():
@@ -164,6 +216,81 @@ def test_lf_file_with_one_cr_later_glues_lines():
     crlf = only(load_text("serial_no = 1\nprimary = 10.0.0.1\nbackup = 10.0.0.2\r\n"), "LVS002")
     assert "lines 1-3 as one line" in crlf.message
     assert crlf.line == 3
+
+
+def pulse_texts(result) -> list[tuple[str, str]]:
+    return [(d.code, d.piranha) for d in result.diagnostics if d.piranha and "pulse: error parsing" in d.piranha]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    # Line 1 ends at the CR, line 2 is the LF after it (blank), line 3 is `foo`.
+    ("\r\nfoo\n", 3, "unknown command"),
+    ("bogus\r\nserial_no = 1\r\n", 1, "unknown command"),
+    # Glued up to the CR: `serial_no = 1<LF>primary = ...`: too many words.
+    ("serial_no = 1\nprimary = 10.0.0.1\nbackup = 10.0.0.2\r\n", 1, "unexpected arguments"),
+    # LF then CR: the LF is part of the last token, and strtol stops at it.
+    ("serial_no = 1\n\r\n", 1, "integer expected"),
+    ("serial_no = 1\nvirtual v {\r\n", 1, "unexpected arguments"),
+    ("serial_no = 1\n\r\n     bogus = 1\r\n", 1, "integer expected"),
+])
+def test_cr_file_carries_only_the_error_piranha_really_prints(text, line, message):
+    result = load_text(text)
+    assert pulse_texts(result) == [("LVS002", f"pulse: error parsing lvs.cf at line {line}: {message}")]
+
+
+@pytest.mark.parametrize("text", [
+    "serial_no = 1\r\nprimary = 10.0.0.1\r\nbogus = 1\r\n",
+    # inet_aton stops at the LF glued to the address, as at a blank.
+    "primary = 10.0.0.1\n\r\n",
+    "# lvs.cf\r\nbogus = 1\r\nkeepalive 7\r\n",
+])
+def test_cr_file_that_piranha_accepts_carries_no_pulse_error(text):
+    result = load_text(text)
+    assert pulse_texts(result) == []
+    crlf = only(result, "LVS002")
+    assert crlf.piranha.startswith("Piranha's parser accepts the file as it splits it")
+    assert "no active lvs services defined" in crlf.piranha
+
+
+def test_cr_file_keeps_what_piranha_would_say_with_lf_line_ends():
+    result = load_text("serial_no = 1\r\nbogus = 1\r\n" + in_virtual('     port = "junk').replace("\n", "\r\n"))
+    unknown = only(result, "LVS005")
+    assert unknown.piranha.startswith("with LF line ends, Piranha would stop here: unknown command")
+    quote = only(result, "LVS013")
+    assert "pulse:" not in quote.piranha and '"missing arguments" (with LF line ends)' in quote.piranha
+    assert pulse_texts(result) == []  # Piranha reads line 1 only, and accepts it
+
+
+def test_cr_file_where_piranhas_line_is_another_line_of_the_file_says_so():
+    crlf = only(load_text("\r\nfoo\n"), "LVS002")
+    assert crlf.message.endswith("Piranha's line 3 is line 2 of the file")
+
+
+def test_crlf_file_that_ends_after_an_opening_line_for_piranha_is_unpredictable():
+    result = load_text("virtual v {\r\n     active = 1\r\n}\r\n")
+    assert pulse_texts(result) == []
+    assert "unpredictable at its line 1" in only(result, "LVS002").piranha
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("serial_no = 1\r\nprimary = 10.0.0.1\r\n", ["serial_no = 1", "", "", ""]),
+    # Inside a quoted token an LF ends the search for the closing quote: "quotation mismatch".
+    ('send = "a \nb"\r', ['send = "x', ""]),
+    ('x = "a\nb"\r', ['x = "a b"', ""]),  # no blank inside: the quote is found at the end
+    ("a\nb = \"\r", ['"a b" = "', ""]),  # a lone quote at the end stays one (undefined behaviour)
+    ("k = \"a'\nb\"\r", ["k = \"a' b\"", ""]),
+    ("k = a'\nb\"\r", ["k = a'\x01b\"", ""]),  # both quotes in it: unquoted, the LF another character
+])
+def test_lines_as_piranha_splits_and_tokenizes_them(text, lines):
+    from lvscf.parse.line_ends import piranha_text
+
+    assert piranha_text(text).split("\n")[:-1] == lines
+
+
+def test_old_mac_file_keeps_its_pulse_errors():
+    # Piranha reads CR-only line ends like LF: the LF reading is Piranha's.
+    result = load_text("serial_no = 1\rbogus = 1\r")
+    assert pulse_texts(result) == [("LVS005", "pulse: error parsing lvs.cf at line 2: unknown command")]
 
 
 def test_missing_final_newline_is_harmless():

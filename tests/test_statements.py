@@ -81,6 +81,24 @@ def test_dirs_list_beyond_99_words_loses_its_end():
     assert set(codes(result)) == {"LVS020", "LVS019"}
 
 
+@pytest.mark.parametrize("before, line, after", [
+    ("", "bogus = " + "w " * 1000 + "last", ""),
+    ("virtual web {\n", "     dirs = [ " + "w " * 1000 + "last", "}\n"),
+    ("virtual web {\n", "     dirs = [ w ] " + "w " * 1000 + "last", "}\n"),
+])
+def test_a_line_of_any_length_keeps_its_first_words_and_counts_the_rest(before, line, after):
+    from lvscf.parse.nodes import KEPT_WORDS, ErrorLine
+
+    text = before + line + "\n" + after
+    result = load_text(text)
+    node = next(n for n in result.document.walk() if isinstance(n, ErrorLine))
+    assert len(node.words) == KEPT_WORDS and node.word_count == len(line.split())
+    assert node.final_word == ("last", text.index("last"))
+    too_many = [d for d in result.diagnostics if d.code == "LVS020"]
+    assert len(too_many) == 1 and too_many[0].message.startswith(f"this line has {node.word_count} words")
+    assert (too_many[0].end_line, too_many[0].end_column) == (before.count("\n") + 1, len(line) + 1)
+
+
 # Blocks: `virtual NAME {`, `failover NAME {`, `server NAME {`, `}`.
 
 def test_blocks_and_failover_separated():
@@ -116,15 +134,52 @@ def test_comment_after_the_brace_is_unexpected_arguments():
     assert diagnostic.piranha.endswith("unexpected arguments")
 
 
-def test_closing_brace_must_be_alone():
-    diagnostic = only(load_text("virtual web {\n     active = 1\n} x\n"))
-    assert diagnostic.code == "LVS015" and diagnostic.piranha.endswith("at line 3: unexpected arguments")
+@pytest.mark.parametrize("text", [
+    "virtual web {\n     active = 1\n} x\n",
+    "virtual web {\n} x\n",  # the block's first line
+    "virtual web {\n     active = 1\n} # end of web\n",
+    "virtual web {\n     server a {\n         address = 10.0.0.2\n     } # end of a\n}\n",
+    "virtual web {\n     server a {\n     } x y\n}\n",
+])
+def test_words_after_a_closing_brace_are_ignored_by_piranha(text):
+    # lvsconfig.c frees the line's tokens before its "unexpected arguments" test on `}`.
+    result = load_text(text)
+    diagnostic = only(result)
+    assert diagnostic.code == "LVS015" and diagnostic.severity.name == "WARNING"
+    assert "pulse: error parsing" not in diagnostic.piranha and "reads as `}`" in diagnostic.piranha
+    assert "Piranha ignores it" in diagnostic.message
+
+
+def test_words_after_a_closing_brace_still_close_the_block():
+    result = load_text("virtual web {\n     server a {\n     } # a\n     port = 8080\n} x\nserial_no = 5\n")
+    assert codes(result) == ["LVS015", "LVS015"]
+    assert result.config.virtuals[0].port == 8080 and result.config.serial_no == 5
+
+
+def test_words_after_a_closing_brace_do_not_hide_piranhas_first_error():
+    result = load_text("virtual web {\n     active = 1\n} x\nbogus = 1\n")
+    pulse = [d.piranha for d in result.diagnostics if d.piranha and d.piranha.startswith("pulse:")]
+    assert pulse == ["pulse: error parsing lvs.cf at line 4: unknown command"]
 
 
 @pytest.mark.parametrize("closer", ["};", "}}"])
 def test_glued_closing_braces_are_unknown_commands(closer):
     result = load_text(f"virtual web {{\n     active = 1\n{closer}\n")
     assert any(d.piranha and d.piranha.endswith("at line 3: unknown command") for d in result.diagnostics)
+
+
+def test_template_tag_before_the_brace_is_named_as_a_name_of_several_words():
+    # An ERB template: the words stand before the `{`, not after it.
+    diagnostic = only(load_text("virtual <%= @name %> {\n     active = 1\n}\n"))
+    assert diagnostic.code == "LVS014" and diagnostic.piranha.endswith("at line 1: unexpected arguments")
+    assert "after `{`" not in diagnostic.message
+    assert diagnostic.message.startswith("the name `<%= @name %>` is more than one word")
+    assert (diagnostic.column, diagnostic.end_column) == (9, 21)
+
+
+def test_words_after_the_brace_of_an_opening_line_are_after_the_brace():
+    diagnostic = only(load_text("virtual web { x\n}\n"))
+    assert diagnostic.code == "LVS014" and diagnostic.message.startswith("`x` after `{`")
 
 
 def test_closing_brace_with_trailing_blanks_is_fine():
@@ -150,6 +205,21 @@ def test_end_of_file_inside_a_block_is_accepted_and_reported():
     assert sorted(codes(result)) == ["LVS017", "LVS017"]
     assert all(d.severity.name == "WARNING" for d in result.diagnostics)
     assert result.config.virtuals[0].servers[0].name == "a"
+
+
+@pytest.mark.parametrize("text", ["virtual web {\n", "virtual web {\n# only a comment\n\n"])
+def test_end_of_file_right_after_an_opening_line_is_unpredictable_in_piranha(text):
+    # lvsconfig.c then tests argv[1] of a token list that no line has filled.
+    diagnostic = only(load_text(text))
+    assert diagnostic.code == "LVS017" and diagnostic.severity.name == "WARNING"
+    assert "Piranha's result is unpredictable" in diagnostic.message and "unpredictable" in diagnostic.piranha
+
+
+def test_end_of_file_right_after_a_server_line_is_unpredictable_only_for_the_server():
+    result = load_text("virtual web {\n     active = 1\n     server a {\n")
+    virtual, server = sorted((d for d in result.diagnostics if d.code == "LVS017"), key=lambda d: d.line)
+    assert virtual.piranha == "Piranha accepts this silently" and "unpredictable" not in virtual.message
+    assert server.line == 3 and "unpredictable" in server.piranha and "unpredictable" in server.message
 
 
 def test_new_virtual_inside_a_virtual_means_a_missing_brace():

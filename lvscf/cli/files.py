@@ -26,6 +26,7 @@ import sys
 import tempfile
 from typing import NamedTuple
 
+from ..api import MAX_BYTES
 from ..errors import InputError
 
 __all__ = ["Input", "OutputError", "Found", "STDIN", "discover", "read_input", "write_file", "write_text",
@@ -161,7 +162,12 @@ def _read_regular(path: str) -> bytes:
             mode = os.fstat(fd).st_mode
             if not stat.S_ISREG(mode):
                 raise InputError(f"{path}: is {_kind(mode)}, not a regular file: not read")
-            return handle.read()
+            # a file past the limit is refused without reading it all into memory
+            data = handle.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise InputError(f"{path}: too large: lvscf reads files of up to {MAX_BYTES >> 20} MiB "
+                                 f"({MAX_BYTES:,} bytes)")
+            return data
         except OSError as error:
             raise InputError(f"{path}: cannot be read ({_reason(error)})") from None
 

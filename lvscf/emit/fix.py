@@ -115,13 +115,18 @@ class FixResult(NamedTuple):
 
 _SYNTAX = {c.code: c for c in parse_codes.ALL}
 #: Codes a line may be reported with when one of the line repairs can resolve it.
-_LINE_CODES = frozenset({"LVS005", "LVS007", "LVS008", "LVS010", "LVS011", "LVS012", "LVS013", "LVS014"})
+_LINE_CODES = frozenset({"LVS005", "LVS007", "LVS008", "LVS010", "LVS011", "LVS012", "LVS013", "LVS014",
+                         "LVS015"})
+#: Warnings that are still repaired: words after a closing `}` (Piranha ignores them, so the
+#: line is accepted, but a comment there is surely meant as a comment line).
+_REPAIRED_WARNINGS = frozenset({"LVS015"})
 #: Codes judging one line by itself: a repaired line must have none of them afterwards.
 _VERDICT_CODES = frozenset(c.code for c in parse_codes.ALL) - {"LVS001", "LVS002", "LVS003", "LVS004",
                                                                 "LVS017", "LVS018"}
 #: Every code a fix can resolve (the last five only where a no-break space causes them).
 FIXABLE: tuple[Code, ...] = tuple(_SYNTAX[c] for c in (
-    "LVS002", "LVS003", "LVS007", "LVS008", "LVS012", "LVS013", "LVS005", "LVS010", "LVS011", "LVS014"))
+    "LVS002", "LVS003", "LVS007", "LVS008", "LVS012", "LVS013", "LVS015", "LVS005", "LVS010", "LVS011",
+    "LVS014"))
 
 # Visible blanks that are not ASCII: what a copy from a web page or a word processor leaves.
 # U+1680 OGHAM SPACE MARK is a Zs character too, but it is drawn as a dash.
@@ -286,7 +291,8 @@ class _Engine:
         contexts = _contexts(parsed)
         found = False
         for d in parsed.diagnostics:
-            if d.code not in _LINE_CODES or d.severity is not Severity.ERROR or not self.enabled(d):
+            if d.code not in _LINE_CODES or not self.enabled(d) or (
+                    d.severity is not Severity.ERROR and d.code not in _REPAIRED_WARNINGS):
                 continue
             index, inserted = _origin(origins, d.line)
             where = contexts.get(d.line)
@@ -405,8 +411,12 @@ def _attempt(content: str, context: Context, first: bool, blanks: list[int]):
     words, bad_quote = tokens(text)
     statement, comment = text, None
     comment_at = len(content)  # where the moved comment starts in ``content``
-    if not _accepted(context, words, bad_quote, first):
-        cut = _comment_start(context, words, bad_quote, first)
+    # `} # comment`: Piranha ignores what follows a closing brace (LVS015), but a comment
+    # there is still one to keep as a comment line
+    closing_comment = len(words) > 1 and words[0].text == "}" and not words[0].quote \
+        and words[1].text.startswith("#")
+    if closing_comment or not _accepted(context, words, bad_quote, first):
+        cut = words[1].start if closing_comment else _comment_start(context, words, bad_quote, first)
         if cut is not None:
             statement = text[:cut].rstrip(_BLANKS)
             comment_at = len(content) - (len(text) - cut)  # `=` repairs insert only before the cut

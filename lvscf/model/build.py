@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from typing import NamedTuple
 
-from ..diagnostics import Code, Diagnostic, make
+from ..diagnostics import Capped, Code, Diagnostic, make
 from ..keywords import Context, Kind, Keyword, keywords_in, kind_in
 from ..parse import ParseResult
 from ..parse.nodes import Block, ErrorLine, Setting, Word
@@ -58,7 +58,7 @@ class BuildResult(NamedTuple):
 def build(parsed: ParseResult) -> BuildResult:
     builder = _Builder(parsed.source)
     config = builder.config(parsed)
-    return BuildResult(config, tuple(builder.diagnostics))
+    return BuildResult(config, tuple(builder.diagnostics.done()))
 
 
 def runtime_string(word: Word) -> str:
@@ -79,12 +79,13 @@ def runtime_string(word: Word) -> str:
 class _Builder:
     def __init__(self, source: Source) -> None:
         self.source = source
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics = Capped()
 
     def report(self, code: Code, start: int, end: int, message: str, *, piranha: str | None = None,
                hint: str | None = None, related=()) -> None:
-        self.diagnostics.append(make(code, self.source, start, end, message, piranha=piranha, hint=hint,
-                                     related=related))
+        if self.diagnostics.takes(code.code):
+            self.diagnostics.add(make(code, self.source, start, end, message, piranha=piranha, hint=hint,
+                                      related=related))
 
     def piranha_says(self, start: int, text: str) -> str:
         return f"pulse: error parsing lvs.cf at line {self.source.position(start)[0]}: {text}"
@@ -147,7 +148,7 @@ class _Builder:
                 # ignores) are applied as Piranha applies them; the others are reported by
                 # the parse stage and change nothing.
                 verdict = judge_line(context, node.words, node.bad_quote, first)
-                if verdict.error is None and not verdict.block_ends and verdict.words:
+                if verdict.error is None and not (verdict.block_ends or verdict.undefined) and verdict.words:
                     setting = _as_setting(verdict.words, context)
                     if setting is not None:
                         self.apply(context, setting, values, settings, where)

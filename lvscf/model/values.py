@@ -28,6 +28,14 @@ _C_SPACE = " \t\n\v\f\r"
 _LONG_MAX = 2**63 - 1
 _LONG_MIN = -(2**63)
 _DIGITS = {8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}
+_RUNS = {base: re.compile(f"[{digits}]*") for base, digits in _DIGITS.items()}
+# strtol clamps whatever does not fit in a long, so the exact value of a longer number
+# does not matter; computing it would not even be possible for every length (Python
+# refuses to convert more than 4300 decimal digits) nor cheap.
+_MAX_SIGNIFICANT = 40
+#: the value that stands for a number of more than 40 significant digits (larger than any
+#: number of 40 digits in base 8, 10 or 16)
+HUGE = 2**161
 
 
 class Number(NamedTuple):
@@ -35,10 +43,11 @@ class Number(NamedTuple):
 
     value: int  # what Piranha stores (a C int)
     base: int  # 8, 10 or 16 as strtol chose it
-    parsed: int  # the mathematical value of the text, before clamping and wrapping
+    parsed: int  # the mathematical value of the text, before clamping and wrapping (but see exact)
     empty: bool  # the token was empty ("" is read as 0)
     signed: bool  # a leading + or -
     padded: bool  # leading blanks inside a quoted token
+    exact: bool = True  # False: more than 40 significant digits, and parsed is +-HUGE
 
     @property
     def wrapped(self) -> bool:
@@ -46,23 +55,26 @@ class Number(NamedTuple):
 
 
 def _strtoul_base0(text: str, i: int) -> tuple[int, int, int]:
-    """Digits at ``text[i:]`` as C strtoul with base 0: (value, end, base)."""
+    """Digits at ``text[i:]`` as C strtoul with base 0: (value, end, base); a value of more
+    than 40 significant digits is :data:`HUGE`."""
     base = 10
     if text.startswith(("0x", "0X"), i) and i + 2 < len(text) and text[i + 2] in _DIGITS[16]:
         base, i = 16, i + 2
     elif text.startswith("0", i):
         base = 8
-    digits = _DIGITS[base]
-    j = i
-    while j < len(text) and text[j] in digits:
-        j += 1
-    return (int(text[i:j], base) if j > i else 0), j, base
+    j = _RUNS[base].match(text, i).end()
+    digits = text[i:j].lstrip("0")
+    if len(digits) > _MAX_SIGNIFICANT:
+        return HUGE, j, base
+    return (int(digits, base) if digits else 0), j, base
 
 
 @functools.lru_cache(maxsize=2048)  # a file repeats a few values (0, 1, 80, ...) thousands of times
 def read_int(text: str) -> Number | None:
     """``strtol(text, &end, 0)`` requiring ``*end == 0``; None where Piranha says "integer expected"."""
     if text.isdigit() and text.isascii() and (text[0] != "0" or text == "0"):
+        if len(text) > _MAX_SIGNIFICANT:
+            return Number(_to_c_int(_LONG_MAX), 10, HUGE, False, False, False, exact=False)
         value = int(text)  # the common case, decimal digits only
         return Number(_to_c_int(min(value, _LONG_MAX)), 10, value, False, False, False)
     i = 0
@@ -86,7 +98,7 @@ def read_int(text: str) -> Number | None:
     if negative:
         value = -value
     clamped = max(_LONG_MIN, min(_LONG_MAX, value))
-    return Number(_to_c_int(clamped), base, value, False, signed, padded)
+    return Number(_to_c_int(clamped), base, value, False, signed, padded, exact=abs(value) != HUGE)
 
 
 def _to_c_int(value: int) -> int:

@@ -30,7 +30,10 @@ looks for LF.  A CRLF file is therefore read as its first line only: every later
 line starts with the LF of the previous CRLF and is skipped as blank.  The parse
 "succeeds" and pulse exits with "no active lvs services defined".  In an LF file
 with a single CR further down, every line before that CR is glued into one line,
-which Piranha rejects.
+which Piranha rejects.  lvscf reads the file as if its line ends were LF, so that
+every other problem is found too; this diagnostic says what Piranha really does
+with the file as it is (the error and line pulse prints, or that it accepts it),
+and the other diagnostics say what Piranha would report once the line ends are LF.
 
 ## Example
 `serial_no = 1\\r\\nprimary = 10.0.0.1\\r\\n` (Piranha reads `serial_no = 1` only).
@@ -187,8 +190,14 @@ Piranha's tokenizer has no escapes and a peculiar rule: a quoted token without a
 blank inside must be the last thing on its line.  Piranha reports "quotation
 mismatch" on top-level lines, on the first line of a virtual block and in server
 blocks; on the other lines of a virtual block it silently drops the rest of the
-line and then usually stops with "missing arguments".  A `"` cannot appear inside
-a double-quoted value.
+line and then usually stops with "missing arguments".  There, a line that
+*starts* with a bad quote has no words left, which Piranha takes as the end of
+the block: the lines below it are read as top-level lines (usually "unknown
+command" on the next one).  lvscf reads the file the same way and reports the
+quote itself as a warning; the errors are reported where Piranha reports them.
+A lone quote at the very end of a line is undefined behaviour in Piranha's C
+code (its result is unpredictable).  A `"` cannot appear inside a double-quoted
+value.
 
 ## Example
 `expect = "OK"  ` (trailing blanks).  Use instead: `expect = "OK"`.
@@ -213,16 +222,20 @@ virtual web
 Use instead: `virtual web {`.
 """)
 
-MALFORMED_BLOCK_CLOSE = Code("LVS015", "malformed-block-close", E, "`}` followed by more words", """\
+MALFORMED_BLOCK_CLOSE = Code("LVS015", "malformed-block-close", W, "`}` followed by more words", """\
 ## What it does
-Flags a closing `}` with anything after it on its line.
+Flags a closing `}` with anything after it on its line, a comment included.
 
 ## Why is this bad?
-Piranha stops with "unexpected arguments".  `};` and `}}` are not `}` at all
-("unknown command").
+Piranha ignores the rest of the line: its parser frees the line's words before
+it checks that `}` stands alone, so that check never fails, and `} # end of web`
+closes the block like `}`.  The words are almost always a mistake (a trailing
+comment that belongs on a line of its own, or a brace left over from an edit),
+and other tools do not read them the same way.  `};` and `}}` are not `}` at all
+("unknown command", LVS005/LVS016).
 
 ## Example
-`} # end of web`.  Use instead: `}`.
+`} # end of web`.  Use instead: `}`, with the comment on a line of its own.
 """)
 
 UNMATCHED_CLOSE = Code("LVS016", "unmatched-closing-brace", E, "`}` that closes no block", """\
@@ -243,7 +256,10 @@ Flags a block that is still open at the end of the file.
 
 ## Why is this bad?
 Piranha accepts it silently, but it is almost always a truncated or damaged
-file, and the Piranha GUI rewrites it differently.
+file, and the Piranha GUI rewrites it differently.  When the file ends right
+after a block's opening line (no line inside the block but comments or blank
+lines), Piranha's parser reads uninitialised memory: its result is
+unpredictable (it may accept the file or report "unexpected arguments").
 
 ## Example
 A file that ends after the last server's `weight` line.  Use instead: close
@@ -293,9 +309,26 @@ for a long `dirs` list loses its closing `]`.
 A `dirs` list of 120 directories.  Use instead: remove `dirs` (it is unused).
 """)
 
+FILE_TOO_LARGE = Code("LVS021", "file-too-large", E, "a file larger than lvscf reads", """\
+## What it does
+Flags a file of more than 32 MiB (33,554,432 bytes) or more than 1,500,000 lines,
+and reads nothing of it: the model is empty and no other problem is reported.
+
+## Why is this bad?
+A Piranha lvs.cf is rarely larger than 100 KB: 1,500,000 lines is about 20,000
+virtual services of 12 real servers each in the GUI's layout (the limit leaves
+room for benchmark files of a million lines).  A larger file is
+almost certainly not an lvs.cf (or a damaged one), and reading it would cost
+time and memory in proportion (see "Input size and time" in the README).
+Piranha itself reads a file of any size.
+
+## Example
+A log file or a disk image passed by mistake.  Use instead: the lvs.cf itself.
+""")
+
 ALL = (
     EMPTY_FILE, CRLF_LINE_ENDS, CR_LINE_ENDS, NUL_BYTE, UNKNOWN_KEYWORD, MISPLACED_KEYWORD,
     EQUALS_WITHOUT_BLANKS, NON_ASCII_BLANK, MISSING_EQUALS, MISSING_VALUE, EXTRA_VALUE, TRAILING_COMMENT,
     BAD_QUOTING, MALFORMED_BLOCK_OPENER, MALFORMED_BLOCK_CLOSE, UNMATCHED_CLOSE, UNCLOSED_AT_EOF, MISSING_CLOSE,
-    LIST_EXPECTED, TOO_MANY_WORDS,
+    LIST_EXPECTED, TOO_MANY_WORDS, FILE_TOO_LARGE,
 )

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import NamedTuple, Union
 
 __all__ = [
+    "KEPT_WORDS",
     "Word",
     "Setting",
     "Comment",
@@ -92,17 +93,36 @@ class BlankLine(NamedTuple):
     end: int
 
 
+#: How many words of a line the nodes keep: one more than Piranha's 99 (lvscf.parse.piranha),
+#: so that the first word Piranha drops can be named.  A line may hold millions of words;
+#: keeping them all would cost memory without telling anything more.
+KEPT_WORDS = 100
+
+
 class ErrorLine(NamedTuple):
     """A line that is not a statement allowed where it stands.
 
-    ``words`` are its tokens up to the first quoting error; ``bad_quote`` is the
-    rest of the line from a quote Piranha's tokenizer rejects.
+    ``words`` are its tokens up to the first quoting error, at most
+    :data:`KEPT_WORDS` of them: ``dropped`` says how many more there are, and
+    ``last`` is then the last one.  ``bad_quote`` is the rest of the line from a
+    quote Piranha's tokenizer rejects.
     """
 
     words: tuple[Word, ...]
     bad_quote: Word | None
     start: int
     end: int
+    dropped: int = 0
+    last: Word | None = None
+
+    @property
+    def word_count(self) -> int:
+        return len(self.words) + self.dropped
+
+    @property
+    def final_word(self) -> Word | None:
+        """The line's last word (before a bad quote)."""
+        return self.last if self.last is not None else self.words[-1] if self.words else None
 
 
 class Block(NamedTuple):

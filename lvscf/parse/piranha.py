@@ -54,6 +54,9 @@ class Verdict(NamedTuple):
     quote_ignored: bool = False
     block_ends: bool = False
     crash: bool = False  # `dirs =` with nothing after it dereferences NULL
+    # A lone quote ends the line: the tokenizer writes before its buffer and makes a
+    # token of uninitialised memory (undefined behaviour in C): no result is certain.
+    undefined: bool = False
 
 
 def judge_line(
@@ -71,6 +74,8 @@ def judge_line(
     quote_ignored = False
     if len(words) > MAX_TOKENS:
         words = words[:MAX_TOKENS]
+    elif bad_quote is not None and bad_quote.text in ('"', "'"):
+        return Verdict(None, words, len(words), undefined=True)
     elif bad_quote is not None:
         if context is not Context.SERVICE or first_in_block:
             return Verdict(PiranhaError.BADQUOTING, words, len(words))
@@ -86,7 +91,9 @@ def _check(context: Context, words: tuple[Word, ...]) -> Verdict:
     argv = [w.value for w in words]
     first = argv[0]
     if context is not Context.TOP and first == "}":
-        return Verdict(PiranhaError.EXTRAARGS, words, 1) if len(argv) > 1 else Verdict(None, words, block_ends=True)
+        # lvsconfig.c frees the closing line's tokens before it tests for a second one, so
+        # its "unexpected arguments" there never fires: `} x` ends the block like `}`.
+        return Verdict(None, words, 1, block_ends=True)
     if first in BLOCK_KEYWORDS[context]:
         # `virtual NAME {`: lvsconfig.c checks for missing tokens first, then extra ones, then the brace.
         if len(argv) < 3:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from ..diagnostics import Code, Diagnostic, Severity, make
+import functools
+import re
+
+import attrs
+
+from ..diagnostics import Capped, Code, Diagnostic, Related, Severity, make
 from ..keywords import BLOCK_KEYWORDS, Context, Shape, keywords_in, lookup, shape_in
 from ..source import Source
 from . import codes
@@ -20,6 +25,7 @@ _GUI_ONLY = {
     "expect_program": "the Piranha GUI can write `expect_program`, but pulse and lvsd reject it; remove the line",
     "nmask": "`nmask` was removed from Piranha in 2001 (the GUI can still write it); remove the line",
 }
+_WORD = re.compile(r"\S*")
 _BLOCK_NAMES = {"virtual": "virtual block", "failover": "failover block", "server": "server block"}
 
 
@@ -28,21 +34,21 @@ def block_context(block: Block) -> Context:
 
 
 def syntax_diagnostics(document: Document, source: Source) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
+    out = Capped()
     _file_level(document, source, out)
     _Walker(source, out).items(document.items, Context.TOP, None)
-    return out
+    return out.done()
 
 
 # -- bytes ----------------------------------------------------------------------
 
 
-def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> None:
+def _file_level(document: Document, source: Source, out: Capped) -> None:
     text = document.text
     if not text:
-        out.append(make(codes.EMPTY_FILE, source, 0, 0, "the file is empty",
-                        piranha="pulse: error parsing lvs.cf at line 0: Empty configuration",
-                        hint="write a configuration; see `lvscf convert --help` and the examples/ folder"))
+        out.add(make(codes.EMPTY_FILE, source, 0, 0, "the file is empty",
+                     piranha="pulse: error parsing lvs.cf at line 0: Empty configuration",
+                     hint="write a configuration; see `lvscf convert --help` and the examples/ folder"))
         return
     nul = source.nul_offset
     if nul is not None:
@@ -54,8 +60,8 @@ def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> No
             what = f"Piranha stops reading here and ignores everything after it ({rest} line(s))"
         else:
             what = "Piranha finds no line end before it and crashes (NULL pointer dereference)"
-        out.append(make(codes.NUL_BYTE, source, nul, nul + 1, f"NUL byte at line {line}: {what}",
-                        hint="remove the NUL byte(s); lvscf reads only the part before the first one"))
+        out.add(make(codes.NUL_BYTE, source, nul, nul + 1, f"NUL byte at line {line}: {what}",
+                     hint="remove the NUL byte(s); lvscf reads only the part before the first one"))
     else:
         readable = text
     if "\r" not in readable:
@@ -65,10 +71,10 @@ def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> No
     style = line_end_style(readable)
     first_cr = readable.index("\r")
     if not style.crlf and not style.lf:
-        out.append(make(codes.CR_LINE_ENDS, source, first_cr, first_cr + 1,
-                        "the lines end with CR only (old Mac style): Piranha's parser reads them, but the Piranha GUI "
-                        "and most tools see a single line",
-                        hint="convert the line ends to LF (e.g. `tr '\\r' '\\n'`)"))
+        out.add(make(codes.CR_LINE_ENDS, source, first_cr, first_cr + 1,
+                     "the lines end with CR only (old Mac style): Piranha's parser reads them, but the Piranha GUI "
+                     "and most tools see a single line",
+                     hint="convert the line ends to LF (e.g. `tr '\\r' '\\n'`)"))
         return
     lines = piranha_lines(readable)
     if style.crlf and not style.cr and not style.lf:
@@ -77,7 +83,7 @@ def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> No
             what = f"Piranha reads only line 1 and silently skips the other {source.line_count() - 1} line(s)"
         else:
             what = f"line 1 is a {first.kind} line, so Piranha reads none of the {source.line_count()} lines"
-        message = f"CRLF (DOS) line ends: {what}; pulse then exits with \"no active lvs services defined\""
+        message = f"CRLF (DOS) line ends: {what}"
     else:
         glued = []
         for pl in lines:
@@ -94,8 +100,8 @@ def _file_level(document: Document, source: Source, out: list[Diagnostic]) -> No
             what = "Piranha splits this file's lines differently from the way they are written"
         cr_line = source.position(first_cr)[0]
         message = f"CR byte on line {cr_line} in a file with LF line ends: {what}"
-    out.append(make(codes.CRLF_LINE_ENDS, source, first_cr, first_cr + 1, message,
-                    hint="use LF line ends only (e.g. `dos2unix lvs.cf`); lvscf reads the file as if they were"))
+    out.add(make(codes.CRLF_LINE_ENDS, source, first_cr, first_cr + 1, message,
+                 hint="use LF line ends only (e.g. `dos2unix lvs.cf`); lvscf reads the file as if they were"))
 
 
 # -- lines ----------------------------------------------------------------------
@@ -129,6 +135,7 @@ def _unicode_blank(text: str) -> tuple[int, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)  # a broken file repeats its misspellings
 def _suggest(word: str, context: Context) -> str | None:
     import difflib  # only when a line is already known to be wrong
 
@@ -154,20 +161,29 @@ def _contexts_of(name: str) -> str:
 
 
 class _Walker:
-    def __init__(self, source: Source, out: list[Diagnostic]) -> None:
+    def __init__(self, source: Source, out: Capped) -> None:
         self.source = source
         self.out = out
+        self.kept = False  # whether the last diagnostic emitted was kept (see Capped)
         # first line of a collapsed foreign block -> its closing line
         self.foreign: dict[int, ErrorLine] = {}
+        readable = source.readable
+        # where the file's last word ends: a block still open there is open at the end of the file
+        self.content_end = len(readable.rstrip())
+        # the block that a line starting with a bad quote ended, while the lines after it are read
+        self.quote_closed: Block | None = None
 
     def emit(self, code: Code, start: int, end: int, message: str, verdict: Verdict | None = None, *,
              severity: Severity | None = None, piranha: str | None = None, hint: str | None = None,
              related=()) -> None:
+        self.kept = self.out.takes(code.code)
+        if not self.kept:
+            return
         if piranha is None and verdict is not None and verdict.error is not None:
             line = self.source.position(start)[0]
             piranha = f"pulse: error parsing lvs.cf at line {line}: {verdict.error.value}"
-        self.out.append(make(code, self.source, start, end, message, severity=severity, piranha=piranha, hint=hint,
-                             related=related))
+        self.out.add(make(code, self.source, start, end, message, severity=severity, piranha=piranha, hint=hint,
+                          related=related))
 
     # -- structure --
 
@@ -187,9 +203,10 @@ class _Walker:
                     skip_lone_brace = False  # already reported with the opener
                 else:
                     self.line(context, block, node.words, node.bad_quote, first, node.start,
-                              foreign_end=self.foreign.get(id(node)))
+                              foreign_end=self.foreign.get(id(node)), whole=node)
                 first = False
             elif isinstance(node, Block):
+                self.quote_closed = None
                 self.block(node, context, block, first)
                 first = False
             else:
@@ -200,29 +217,28 @@ class _Walker:
         """``name ... {`` at the top level, with a matching ``}`` further down, is a block of
         some other syntax (keepalived's ``global_defs { ... }``): report its first line and
         leave the lines inside it out, instead of one diagnostic per line."""
+        # Match every `... {` line with its `}` in one pass (a stack, emptied by every statement,
+        # which no foreign block may contain): scanning ahead from each opener instead costs
+        # quadratic time on a file of unclosed openers.
+        closer: dict[int, int] = {}
+        stack: list[int] = []
+        for k, node in enumerate(items):
+            if isinstance(node, (Setting, Block)):
+                stack.clear()
+            elif isinstance(node, ErrorLine) and node.words:
+                if node.final_word.value == "{":
+                    stack.append(k)
+                elif len(node.words) == 1 and node.words[0].value == "}" and stack:
+                    closer[stack.pop()] = k
         kept = []
         i = 0
         while i < len(items):
             node = items[i]
             kept.append(node)
+            if i in closer and lookup(node.words[0].value) is None:
+                self.foreign[id(node)] = items[closer[i]]
+                i = closer[i]
             i += 1
-            if not (isinstance(node, ErrorLine) and node.words and node.words[-1].value == "{"
-                    and lookup(node.words[0].value) is None):
-                continue
-            depth, j = 1, i
-            while j < len(items) and depth:
-                inner = items[j]
-                if isinstance(inner, (Setting, Block)):
-                    break
-                if isinstance(inner, ErrorLine) and inner.words:
-                    if inner.words[-1].value == "{":
-                        depth += 1
-                    elif [w.value for w in inner.words] == ["}"]:
-                        depth -= 1
-                j += 1
-            if depth == 0:
-                self.foreign[id(node)] = items[j - 1]
-                i = j
         return kept
 
     @staticmethod
@@ -232,17 +248,25 @@ class _Walker:
     def block(self, block: Block, context: Context, outer: Block | None, first: bool) -> None:
         inner = block_context(block)
         if not block.header_ok:
-            self.line(context, outer, block.header.words, block.header.bad_quote, first, block.start, opener=block)
+            header = block.header
+            self.line(context, outer, header.words, header.bad_quote, first, block.start, opener=block, whole=header)
         self.items(block.items, inner, block)
         if block.close is None:
-            if block.closed_at >= len(self.source.readable.rstrip("\r\n \t")) or \
-                    not self.source.readable[block.closed_at:].strip():
-                self.emit(codes.UNCLOSED_AT_EOF, block.start, block.header.end,
-                          f"{block.kind} block{_named(block)} is not closed before the end of the file",
-                          piranha="Piranha accepts this silently", hint="add `}` after its last line")
+            if block.closed_at >= self.content_end:
+                message = f"{block.kind} block{_named(block)} is not closed before the end of the file"
+                if block.header_ok and not any(isinstance(n, (Setting, ErrorLine, Block)) for n in block.items):
+                    # lvsconfig.c then tests a word of the line list that no line has set.
+                    message += ", which ends right after its opening line: Piranha's result is unpredictable"
+                    pir = ("Piranha's result here is unpredictable: the file ends right after the opening line, "
+                           "where its parser reads uninitialised memory (undefined behaviour in C); it may accept "
+                           "the file or report \"unexpected arguments\"")
+                else:
+                    pir = "Piranha accepts this silently"
+                self.emit(codes.UNCLOSED_AT_EOF, block.start, block.header.end, message, piranha=pir,
+                          hint="add `}` after its last line")
             else:
                 line = self.source.position(block.closed_at)[0]
-                word = self.source.text[block.closed_at:].split(None, 1)[0]
+                word = _WORD.match(self.source.text, block.closed_at).group()
                 self.emit(codes.MISSING_CLOSE, block.closed_at, block.closed_at + len(word),
                           f"`{word}` starts a new block while {block.kind} block{_named(block)} is still open: "
                           f"its `}}` is missing",
@@ -253,24 +277,32 @@ class _Walker:
         elif not block.close_ok:
             # `} junk`: judged in the block's own context.
             only_close = all(not isinstance(n, (Setting, ErrorLine, Block)) for n in block.items)
-            self.line(inner, block, block.close.words, block.close.bad_quote,
-                      inner is Context.SERVICE and only_close, block.close.start)
+            close = block.close
+            self.line(inner, block, close.words, close.bad_quote,
+                      inner is Context.SERVICE and only_close, close.start, whole=close)
 
     # -- one line --
 
     def line(self, context: Context, block: Block | None, words: tuple[Word, ...], bad_quote: Word | None,
-             first: bool, start: int, opener: Block | None = None, foreign_end: ErrorLine | None = None) -> None:
-        if len(words) > MAX_TOKENS:
+             first: bool, start: int, opener: Block | None = None, foreign_end: ErrorLine | None = None,
+             whole: ErrorLine | None = None) -> None:
+        """Piranha's verdict on one line, reported.  ``whole`` is the line's node when ``words``
+        are only the first words it keeps."""
+        count = whole.word_count if whole is not None else len(words)
+        if count > MAX_TOKENS:
             dropped = words[MAX_TOKENS]
-            self.emit(codes.TOO_MANY_WORDS, dropped.start, words[-1].end,
-                      f"this line has {len(words)} words: Piranha keeps the first {MAX_TOKENS} and silently drops "
+            last = whole.final_word if whole is not None else words[-1]
+            self.emit(codes.TOO_MANY_WORDS, dropped.start, last.end,
+                      f"this line has {count} words: Piranha keeps the first {MAX_TOKENS} and silently drops "
                       f"the rest, from {_q(dropped)} on", hint="shorten the line")
         verdict = judge_line(context, words, bad_quote, first)
         where = _where(context, block)
-        if verdict.error is PiranhaError.BADQUOTING or verdict.quote_ignored:
+        if verdict.error is PiranhaError.BADQUOTING or verdict.quote_ignored or verdict.undefined:
             self.bad_quote(verdict, bad_quote, words, where, block)
             return
         if verdict.error is None:
+            if verdict.block_ends and len(verdict.words) > 1:
+                self.words_after_close(verdict, block)
             return
         error = verdict.error
         at = verdict.at
@@ -280,6 +312,8 @@ class _Walker:
         first_word = w[0].value if w else ""
         if error is PiranhaError.BADCOMMAND:
             self.bad_command(verdict, context, block, start, where, foreign_end)
+            if context is Context.TOP and self.quote_closed is not None and self.kept:
+                self._note_quote_closed(self.quote_closed)
         elif error is PiranhaError.EQUALEXPECTED:
             if target is not None and target.value.startswith("="):
                 self.emit(codes.EQUALS_WITHOUT_BLANKS, target.start, target.end,
@@ -322,6 +356,15 @@ class _Walker:
         assert bq is not None
         text = bq.text
         quote = text[0]
+        if verdict.undefined:
+            self.emit(codes.BAD_QUOTING, bq.start, bq.end,
+                      f"a lone `{quote}` ends the line: Piranha's result is unpredictable here (undefined behaviour "
+                      f"in its C code), and a quoted value needs its closing quote",
+                      piranha="Piranha's result here is unpredictable: its tokenizer writes one byte before the "
+                              "token and reads the token from uninitialised memory (undefined behaviour in C), so "
+                              "it may read some garbage value, report an error or crash",
+                      hint=f"write the value inside the quotes, or `{quote}{quote}` for an empty value")
+            return
         stripped = text.rstrip(" \t")
         run_end = next((i for i, ch in enumerate(text) if ch in " \t"), len(text))
         run = text[:run_end]
@@ -340,10 +383,17 @@ class _Walker:
             self.emit(codes.BAD_QUOTING, bq.start, bq.start + len(text.rstrip()), message, verdict, hint=hint)
             return
         argv = " ".join(w.text for w in verdict.words)
-        if verdict.block_ends:
-            pir = (f"Piranha does not report this; it takes this line as the end of {block.kind} block"
-                   f"{_named(block)} and reads the lines below as top-level lines")
-            severity = None
+        if verdict.block_ends and verdict.words:
+            pir = (f"Piranha does not report the quote; it reads the line as `{argv}`, the end of {block.kind} "
+                   f"block{_named(block)}")
+            severity = Severity.WARNING
+        elif verdict.block_ends:
+            # The errors Piranha does report come from the lines below, read at the top level.
+            self.quote_closed = block
+            pir = (f"Piranha does not report this: the line has no words before the bad quote, which ends "
+                   f"{block.kind} block{_named(block)} as `}}` would, and the lines below are read as top-level "
+                   f"lines")
+            severity = Severity.WARNING
         elif verdict.error is None:
             pir = f"Piranha does not report this; it silently reads the line as `{argv}` and ignores the rest"
             severity = Severity.WARNING
@@ -354,6 +404,17 @@ class _Walker:
             severity = None
         self.emit(codes.BAD_QUOTING, bq.start, bq.start + len(text.rstrip()), message, severity=severity,
                   piranha=pir, hint=hint)
+
+    def _note_quote_closed(self, block: Block) -> None:
+        """Say, on a top-level error, that Piranha had ended the block above at a bad quote."""
+        close = block.bad_close
+        assert close is not None
+        line, column = self.source.position(close.start)
+        end_line, end_column = self.source.position(close.end)
+        note = Related(f"Piranha ended {block.kind} block{_named(block)} here: the line starts with a bad quote, "
+                       f"so the lines below are read at the top level", line, column, end_line, end_column)
+        last = self.out.items[-1]
+        self.out.items[-1] = attrs.evolve(last, related=(*last.related, note))
 
     def bad_command(self, verdict: Verdict, context: Context, block: Block | None, start: int, where: str,
                     foreign_end: ErrorLine | None = None) -> None:
@@ -369,8 +430,8 @@ class _Walker:
                       f"one by one", verdict, hint=hint)
             return
         value = word.value
-        line_text = self.source.text[start:self.source.text.find("\n", start) if "\n" in self.source.text[start:]
-                                     else len(self.source.text)]
+        line_end = self.source.text.find("\n", start)
+        line_text = self.source.text[start:line_end if line_end >= 0 else len(self.source.text)]
         blank = _unicode_blank(line_text)
         if blank is not None:
             offset, name = blank
@@ -450,17 +511,24 @@ class _Walker:
             hint = "quote a name that contains blanks"
         self.emit(codes.MALFORMED_BLOCK_OPENER, w[0].start, end, message, verdict, hint=hint)
 
+    def words_after_close(self, verdict: Verdict, block: Block | None) -> None:
+        w = verdict.words
+        extra = w[1:]
+        text = " ".join(x.text for x in extra)
+        comment = extra[0].text.startswith("#")
+        what = f"the comment {_q(text)}" if comment else _q(text)
+        closes = f" of {block.kind} block{_named(block)}" if block is not None else ""
+        self.emit(codes.MALFORMED_BLOCK_CLOSE, extra[0].start, w[-1].end,
+                  f"{what} after the closing `}}`{closes}: Piranha ignores it", severity=Severity.WARNING,
+                  piranha="Piranha does not report this: it frees the line's words before it checks that `}` "
+                          "stands alone, so the check never fails and the line reads as `}`",
+                  hint="put the comment on a line of its own" if comment else "remove it")
+
     def extra_args(self, verdict: Verdict, context: Context, where: str, opener: Block | None) -> None:
         w = verdict.words
         extra = w[verdict.at]
         first = w[0].value
         span = (extra.start, w[-1].end)
-        if first == "}" and context is not Context.TOP:
-            code = codes.TRAILING_COMMENT if extra.value.startswith("#") else codes.MALFORMED_BLOCK_CLOSE
-            self.emit(code, *span, f"{_q(' '.join(x.text for x in w[verdict.at:]))} after `}}`: nothing may follow "
-                                   f"a closing brace", verdict,
-                      hint="put a comment on a line of its own" if extra.value.startswith("#") else "remove it")
-            return
         if extra.value.startswith("#"):
             comment = " ".join(x.text for x in w[verdict.at:])
             self.emit(codes.TRAILING_COMMENT, *span,
@@ -468,8 +536,19 @@ class _Walker:
                       f"line", verdict, hint="move the comment to a line of its own above this one")
             return
         if first in BLOCK_KEYWORDS[context]:
-            self.emit(codes.MALFORMED_BLOCK_OPENER, *span,
-                      f"{_q(extra)} after `{{`: nothing may follow the brace of a `{first}` line", verdict,
+            values = [x.value for x in w]
+            if values[2] == "{":
+                message = f"{_q(extra)} after `{{`: nothing may follow the brace of a `{first}` line"
+            elif "{" in values[3:]:
+                brace = values.index("{", 3)
+                name = " ".join(x.text for x in w[1:brace])
+                message = (f"the name {_q(name)} is more than one word: a `{first}` line is `{first} NAME {{`, and "
+                           f"Piranha stops at its fourth word {_q(extra)}")
+                span = (w[1].start, w[brace - 1].end)
+            else:
+                message = (f"{_q(' '.join(x.text for x in w))} has {len(w)} words: a `{first}` line is "
+                           f"`{first} NAME {{`")
+            self.emit(codes.MALFORMED_BLOCK_OPENER, *span, message, verdict,
                       hint="quote a name that contains blanks; put comments on their own line")
             return
         keyword = lookup(first)

@@ -2,8 +2,9 @@
 
 Lark calls these while it parses (tree-less mode), once per block and per
 error line; the statement tokens inside a block arrive as plain tokens and are
-converted here.  Splitting a statement into its words uses the grammar's own
-``VALUE`` terminal, so the lexical rules exist in one place only.
+converted here.  Splitting a statement, or the ``REST`` of a line that is none,
+into its words uses the grammar's own ``VALUE`` and ``BADQUOTE`` terminals, so
+the lexical rules exist in one place only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from lark import Lark, Token
 
 from ..keywords import BLOCK_KEYWORDS, Context
-from .nodes import BlankLine, Block, Comment, ErrorLine, Setting, Word
+from .nodes import KEPT_WORDS, BlankLine, Block, Comment, ErrorLine, Setting, Word
 
 __all__ = ["NodeBuilder"]
 
@@ -28,7 +29,7 @@ _SHARED = sys.intern
 _SHORT = 24
 _RUN = re.compile(r"[^ \t]+")
 # Statements whose value part holds more than one word.
-_MULTI_VALUE = frozenset({"NAT_ROUTER_SETTING", "ADDRESS_SETTING", "DIRS_SETTING"})
+_MULTI_VALUE = frozenset({"NAT_ROUTER_SETTING", "ADDRESS_SETTING"})
 _SETTINGS = frozenset(
     {"GLOBAL_SETTING", "VIRTUAL_SETTING", "SERVER_SETTING", "NAT_ROUTER_SETTING", "ADDRESS_SETTING", "DIRS_SETTING"}
 )
@@ -52,9 +53,15 @@ class NodeBuilder:
 
     def __init__(self) -> None:
         self._value: re.Pattern[str] | None = None
+        self._token: re.Pattern[str] | None = None
 
     def bind(self, lark: Lark) -> None:
-        self._value = re.compile(lark.get_terminal("VALUE").pattern.to_regexp())
+        value = lark.get_terminal("VALUE").pattern.to_regexp()
+        bad_quote = lark.get_terminal("BADQUOTE").pattern.to_regexp()
+        self._value = re.compile(value)
+        # The next token after blanks: a word or, where no word can start, a bad quote
+        # (the lexer's priorities, VALUE before BADQUOTE).
+        self._token = re.compile(f"[ \t]*(?:({value})|({bad_quote}))")
 
     # -- words -------------------------------------------------------------
 
@@ -70,6 +77,31 @@ class NodeBuilder:
             m = match(text, pos)
             words.append(Word(m.group(), base + pos))
             pos = m.end()
+
+    def _scan(self, text: str, pos: int, end: int, base: int) -> ErrorLine:
+        """Piranha's tokens in ``text[pos:end]`` (``text`` continues with the line end), the
+        first KEPT_WORDS of them as words: the line as an error line at offset ``base``."""
+        match = self._token.match  # type: ignore[union-attr]
+        words: list[Word] = []
+        dropped = 0
+        last = bad_quote = None
+        token_end = pos
+        while pos < end:
+            m = match(text, pos)
+            if m is None:
+                break  # blanks only
+            if m.start(2) >= 0:
+                bad_quote = Word(m.group(2), base + m.start(2))
+                token_end = m.end(2)
+                break
+            if len(words) < KEPT_WORDS:
+                words.append(Word(m.group(1), base + m.start(1)))
+            else:
+                dropped += 1
+                last = m
+            pos = token_end = m.end()
+        last_word = Word(last.group(1), base + last.start(1)) if last is not None else None
+        return ErrorLine(tuple(words), bad_quote, base, base + token_end, dropped, last_word)
 
     def _line(self, token: Token) -> ErrorLine:
         """A whole statement line as a sequence of words."""
@@ -90,6 +122,15 @@ class NodeBuilder:
         pos = head.end()
         end = _content_end(text)
         key = _SHARED(head.group(1))
+        if token.type == "DIRS_SETTING":
+            # The grammar leaves the list to this check (see DIRS_SETTING).  A line of more
+            # words than the nodes keep is an error line too: Piranha drops the words after
+            # its 99th.
+            line = self._scan(text, 0, end, base)
+            values = [w.value for w in line.words[2:]]
+            if line.dropped or line.bad_quote is not None or values[:1] != ["["] or "]" not in values[1:]:
+                return line
+            return Setting(key, base, base + head.start(2), line.words[2], line.words[3:])
         if token.type in _MULTI_VALUE:
             first, *more = self._split(text, pos, end, base)
             return Setting(key, base, base + head.start(2), first, tuple(more))
@@ -98,18 +139,13 @@ class NodeBuilder:
                                                               base + pos))
 
     def _loose(self, marker: Token, tokens: list[Token]) -> ErrorLine:
-        """The words of a line read token by token after a recovery marker."""
-        words = []
-        bad_quote = None
-        end = marker.start_pos
-        for tok in tokens:
-            if tok.type == "VALUE":
-                words.append(Word(tok.value, tok.start_pos))
-                end = tok.end_pos
-            elif tok.type == "BADQUOTE":
-                bad_quote = Word(tok.value, tok.start_pos)
-                end = tok.end_pos
-        return ErrorLine(tuple(words), bad_quote, marker.start_pos, end)
+        """The words of the line after a recovery marker: its REST token, if any."""
+        if not tokens:
+            return ErrorLine((), None, marker.start_pos, marker.start_pos)
+        rest = tokens[0]
+        # VALUE's last-word pattern looks ahead for the line end, which REST leaves out.
+        line = self._scan(rest.value + "\n", 0, len(rest.value), rest.start_pos)
+        return line._replace(start=marker.start_pos)
 
     # -- lines -------------------------------------------------------------
 
@@ -121,7 +157,7 @@ class NodeBuilder:
                 continue
             kind = child.type
             if kind in _SETTINGS:
-                items.append(self._setting(child))
+                items.append(self._setting(child))  # an ErrorLine for a `dirs` line with no list or too many words
             elif kind == "COMMENT":
                 text = child.value
                 items.append(Comment(text[: _content_end(text)], child.start_pos))
@@ -132,7 +168,7 @@ class NodeBuilder:
         return items
 
     def _block(self, children: list, context: Context) -> Block:
-        # Opener: one token, or BADHEAD + loose tokens + EOL.
+        # Opener: one token, or BADHEAD + REST + EOL.
         first = children[0]
         if first.type == "BADHEAD":
             i = 1
@@ -151,7 +187,7 @@ class NodeBuilder:
             opener = text[: _content_end(text)]
             start = first.start_pos
             kind, name = _opener_kind_and_name(opener)
-        # Close: CLOSE, a zero-width CLOSE fed by the recovery, or BADCLOSE + loose tokens + EOL.
+        # Close: CLOSE, a zero-width CLOSE fed by the recovery, or BADCLOSE + REST + EOL.
         last = children[-1]
         bad_close = None
         if isinstance(last, Token) and last.type == "CLOSE":

@@ -1,14 +1,44 @@
 """Human-readable renderings of diagnostics: ``concise`` (one line each) and ``full``
-(the source line with a caret under the token, like ruff and rustc)."""
+(the source line with a caret under the token, like ruff and rustc).
+
+Names, values and whole lines of the checked file are quoted in these texts, and
+a hostile file may hold terminal control sequences: ESC and OSC sequences can
+recolour, hide or overwrite what is printed, or retitle the terminal.  So every
+control character, bidirectional-text control and undecodable byte of the text
+shown is written as an escape (``\x1b``, ``\u202e``, ``\xff``), as the GitHub
+format escapes what its reader would interpret.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from ..diagnostics import Diagnostic, Severity
 from ..source import Source
 
-__all__ = ["concise", "full", "Palette", "PLAIN", "COLOUR"]
+__all__ = ["concise", "full", "Palette", "PLAIN", "COLOUR", "printable"]
+
+# C0 and C1 controls, DEL; the characters that reorder or separate displayed text; the
+# surrogates that stand for undecodable bytes (lvscf.source).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                     r"\ud800-\udfff]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"  # the byte as it is in the file
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would interpret written as an escape."""
+    return _UNSAFE.sub(_escape, text)
 
 
 class Palette:
@@ -38,7 +68,7 @@ COLOUR = Palette(True)
 
 
 def _path(d: Diagnostic) -> str:
-    return d.path or "-"
+    return printable(d.path or "-")
 
 
 def concise(diagnostics: Iterable[Diagnostic], palette: Palette = PLAIN) -> str:
@@ -46,7 +76,7 @@ def concise(diagnostics: Iterable[Diagnostic], palette: Palette = PLAIN) -> str:
     out = []
     for d in diagnostics:
         out.append(f"{palette.bold(f'{_path(d)}:{d.line}:{d.column}:')} "
-                   f"{palette.severity(d.severity, d.code)} {d.message} [{d.name}]\n")
+                   f"{palette.severity(d.severity, d.code)} {printable(d.message)} [{d.name}]\n")
     return "".join(out)
 
 
@@ -56,7 +86,7 @@ def full(diagnostics: Iterable[Diagnostic], source_of: Callable[[Diagnostic], So
     out = []
     for d in diagnostics:
         out.append(f"{palette.severity(d.severity, f'{d.severity}[{d.code}]')}"
-                   f"{palette.bold(f' {d.name}: {d.message}')}\n")
+                   f"{palette.bold(f' {d.name}: {printable(d.message)}')}\n")
         out.append(f"  {palette.blue('-->')} {_path(d)}:{d.line}:{d.column}\n")
         source = source_of(d)
         if source is not None and source.text:
@@ -71,14 +101,17 @@ def full(diagnostics: Iterable[Diagnostic], source_of: Callable[[Diagnostic], So
                 length = (end_column - column) if end_line == line and end_column > column else 1
                 length = max(1, min(length, len(text) - column + 1)) if column <= len(text) else 1
                 marker = "^" if not label else "-"
-                out.append(f"{palette.blue(str(line).rjust(width))} {palette.blue('|')} {text}\n")
-                caret = " " * (column - 1) + marker * length + (f" {label}" if label else "")
+                out.append(f"{palette.blue(str(line).rjust(width))} {palette.blue('|')} {printable(text)}\n")
+                # Escapes are wider than the characters they stand for: measure the shown text.
+                before = len(printable(text[:column - 1])) + max(0, column - 1 - len(text))
+                under = len(printable(text[column - 1:column - 1 + length])) or length
+                caret = " " * before + marker * under + (f" {printable(label)}" if label else "")
                 coloured = palette.severity(d.severity, caret) if not label else palette.blue(caret)
                 out.append(f"{' ' * width} {palette.blue('|')} {coloured}\n")
             out.append(f"{' ' * width} {palette.blue('|')}\n")
         if d.piranha:
-            out.append(f"  {palette.bold('= piranha:')} {d.piranha}\n")
+            out.append(f"  {palette.bold('= piranha:')} {printable(d.piranha)}\n")
         if d.hint:
-            out.append(f"  {palette.bold('= help:')} {d.hint}\n")
+            out.append(f"  {palette.bold('= help:')} {printable(d.hint)}\n")
         out.append("\n")
     return "".join(out)

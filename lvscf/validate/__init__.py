@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from ..api import LoadResult, PathLike, load
-from ..diagnostics import Diagnostic, make, sort_key
+from ..diagnostics import Capped, Diagnostic, make, sort_key
 from ..gcpause import paused_gc
 from . import suppress
 from .registry import CHECKS, RULES, by_code_or_name, lookup
@@ -42,13 +42,18 @@ def check(result: LoadResult | PathLike | IO, selection: Selection | None = None
 def _check(result: LoadResult, selection: Selection) -> tuple[Diagnostic, ...]:
     source = result.source
     found: list[Diagnostic] = [d for d in result.diagnostics if selection.enabled(d.code, d.name)]
+    findings = Capped()
+    # A file too large to read has an empty model, which the rules would only misreport.
+    unread = any(d.code == "LVS021" for d in result.diagnostics)
     for rule in CHECKS:
-        if not selection.enabled(rule.code, rule.name):
+        if unread or not selection.enabled(rule.code, rule.name):
             continue
         for finding in rule.check(result.config):  # type: ignore[misc]
-            found.append(make(rule, source, finding.where.start, finding.where.end, finding.message,
-                              severity=finding.severity, hint=finding.hint,
-                              related=[(label, loc.start, loc.end) for label, loc in finding.related]))
+            if findings.takes(rule.code):
+                findings.add(make(rule, source, finding.where.start, finding.where.end, finding.message,
+                                  severity=finding.severity, hint=finding.hint,
+                                  related=[(label, loc.start, loc.end) for label, loc in finding.related]))
+    found += findings.done()
     directives, problems = suppress.directives(result.document, source, by_code_or_name)
     enabled = {r.code: r for r in RULES if selection.enabled(r.code, r.name)}
     enabled.update({r.name: r for r in enabled.values()})

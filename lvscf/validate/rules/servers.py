@@ -19,7 +19,7 @@ LVS313), not for every value inside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ...model.config import UNSET_ADDRESS, Config, Network, Scheduler, Server, Service, Virtual
 from ...model.values import inet_aton, read_int
@@ -617,15 +617,17 @@ def server_port_out_of_range(config: Config) -> Iterator[Finding]:
                       hint="write the port the real server's service listens on (1-65535)")
 
 
-def _inactive(obj, message: str, use: str, should: str) -> Iterator[Finding]:
-    """An inactive block: ``message`` with ``{}`` for why (``active = 0``, or no line at all)."""
+def _inactive(obj, message: Callable[[str], str], use: str, should: str) -> Iterator[Finding]:
+    """An inactive block: ``message(why)`` says why (``active = 0``, or no line at all).
+
+    A function, not a format string: the message holds block names, which may hold braces."""
     if not is_set(obj, "active") and _garbled(obj, "active"):
         return  # an `active` line Piranha cannot read: the parse stage reports it
     if is_set(obj, "active"):
         why, hint = "active = 0", f"write `active = 1` to {use}, or delete the block if it is no longer needed"
     else:
         why, hint = "no `active` line: active defaults to 0", f"add `active = 1` if {should}"
-    yield Finding(value_of(obj, "active"), message.format(why), hint=hint)
+    yield Finding(value_of(obj, "active"), message(why), hint=hint)
 
 
 @rule("LVS310", "inactive-server", INFO, "a real server Piranha never uses (active is 0)")
@@ -655,8 +657,9 @@ def inactive_server(config: Config) -> Iterator[Finding]:
     for virtual in _used_virtuals(config):
         for server in virtual.servers:
             if not server.active:
-                yield from _inactive(server, f"{_server(virtual, server)} is not active ({{}}): lvsd never checks "
-                                     "it or sends it connections", "use it", "it should take traffic")
+                yield from _inactive(server, lambda why: f"{_server(virtual, server)} is not active "
+                                     f"({why}): lvsd never checks it or sends it connections", "use it",
+                                     "it should take traffic")
 
 
 @rule("LVS311", "no-active-servers", WARNING, "an active virtual without an active real server")
@@ -790,9 +793,9 @@ def inactive_virtual(config: Config) -> Iterator[Finding]:
         return  # no active virtual at all: LVS401 (pulse exits) says it once
     for virtual in config.virtuals:
         if not virtual.active:
-            yield from _inactive(virtual, f'virtual "{virtual.name}" is not active ({{}}): lvsd creates no service '
-                                 "for it and pulse does not bring up its VIP for it", "run it",
-                                 "the service should run")
+            yield from _inactive(virtual, lambda why: f'virtual "{virtual.name}" is not active '
+                                 f"({why}): lvsd creates no service for it and pulse does not bring up its VIP "
+                                 "for it", "run it", "the service should run")
 
 
 @rule("LVS314", "duplicate-block-name", WARNING, "two virtual (or failover) blocks with the same name")

@@ -297,7 +297,7 @@ def non_decimal_number(config: Config) -> Iterator[Finding]:
         if number.base == 16:
             reasons.append("is hexadecimal")
         elif number.base == 8 and digits != "0":
-            decimal = sign * int(digits, 10)
+            decimal = sign * int(digits.lstrip("0") or "0", 10)  # the number fits a long: few digits
             if decimal == number.value:
                 octal_same = True
                 reasons.append("starts with 0, which makes it octal (the value is the same here)")
@@ -350,7 +350,7 @@ def integer_overflow(config: Config) -> Iterator[Finding]:
             how = "strtol stops at -2^63 and Piranha keeps the low 32 bits of that"
         else:
             how = "Piranha keeps only the low 32 bits"
-        shown = written if written == str(number.parsed) else f"{written} ({number.parsed})"
+        shown = written if not number.exact or written == str(number.parsed) else f"{written} ({number.parsed})"
         yield Finding(at_word(setting.value),
                       f"`{setting.key} = {shown}`{_in(scope.label)} does not fit in a C int: {how}, so it uses "
                       f"{_reading(setting, kind, number.value)}",
@@ -398,7 +398,7 @@ def empty_number(config: Config) -> Iterator[Finding]:
 
 def _octal_differs(part: str) -> bool:
     """An octal part inet_aton accepted (digits 0-7 only) whose value is not its decimal reading."""
-    return int(part, 8) != int(part, 10)
+    return len(part.lstrip("0")) > 1  # one digit reads the same in both bases, two or more do not
 
 
 def _and(items: list[str]) -> str:
@@ -418,7 +418,9 @@ def _naive(head: str) -> IPv4Address | None:
     parts = head.split(".")
     if len(parts) != 4 or not all(p.isdigit() and p.isascii() for p in parts):
         return None
-    numbers = [int(p, 10) for p in parts]
+    if any(len(p.lstrip("0")) > 3 for p in parts):
+        return None
+    numbers = [int(p.lstrip("0") or "0", 10) for p in parts]
     if any(n > 255 for n in numbers):
         return None
     return IPv4Address(".".join(map(str, numbers)))
@@ -815,8 +817,10 @@ def port_after_servers(config: Config) -> Iterator[Finding]:
 
 def _pmask_hint(text: str) -> str:
     bits = text.strip().lstrip("/")
-    if bits.isdigit() and bits.isascii() and 0 < int(bits) <= 32 and text.strip().startswith("/"):
-        return f"write the mask in dotted form: `pmask = {_prefix_mask(int(bits))}` for /{bits}"
+    number = bits.lstrip("0")
+    if bits.isdigit() and bits.isascii() and len(number) <= 2 and 0 < int(number or "0") <= 32 and \
+            text.strip().startswith("/"):
+        return f"write the mask in dotted form: `pmask = {_prefix_mask(int(number))}` for /{bits}"
     return "write the mask in dotted form, e.g. `pmask = 255.255.255.0`, or remove the line"
 
 

@@ -268,8 +268,8 @@ def python_piece(cache: Path) -> Piece:
     exe, stdlib, dynload = python_interpreter()
     files = _stdlib_files(stdlib)
     extensions = [os.path.join(stdlib, f) for f in files if f.endswith(".so")]
-    if not stdlib.startswith(os.path.dirname(dynload)):
-        extensions += [os.path.join(dynload, f) for f in os.listdir(dynload) if f.endswith(".so")]
+    if not dynload.startswith(stdlib + os.sep) and os.path.isdir(dynload):
+        extensions += [os.path.join(dynload, f) for f in sorted(os.listdir(dynload)) if f.endswith(".so")]
     key = _digest(_source_digest("image.py", "cpio.py"), exe, host.stamp([exe]),
                   host.stamp(os.path.join(stdlib, f) for f in files))
 
@@ -288,7 +288,8 @@ def python_piece(cache: Path) -> Piece:
         _add_libraries(archive, libs, "python")
         version = "%d.%d" % sys.version_info[:2]
         for link in ("/usr/bin/python3", f"/usr/bin/python{version}"):
-            archive.symlink(link, exe)
+            if link != exe:
+                archive.symlink(link, exe)
         return {"executable": exe, "stdlib": stdlib, "version": sys.version.split()[0]}
 
     return _cached(cache, "python", key, build)

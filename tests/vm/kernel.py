@@ -68,6 +68,9 @@ def download(directory: Path) -> Path:
         proc = subprocess.run(["apt-get", "download", package], cwd=directory, capture_output=True, text=True)
         found = sorted(directory.glob(f"{package}_*.deb"))
         if found:
+            for old in directory.glob("linux-image-*.deb"):  # a kernel the archive has moved on from
+                if old != found[-1]:
+                    old.unlink()
             return found[-1]
         if attempt == 0:
             from .host import apt_update

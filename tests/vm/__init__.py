@@ -168,7 +168,7 @@ def boot(script: str, files: Mapping[str, bytes | str | os.PathLike] | None = No
         failed = meta.get("modules.failed", "").split()
         if "ip_vs" in failed or "ip_vs" not in meta.get("modules.loaded", "").split():
             raise VmError(f"the VM could not load ip_vs: {meta.get('modprobe.err', '')}\n{run.console[-2000:]}")
-        script_seconds = float(meta.get("uptime-end", 0)) - float(meta.get("uptime-start", 0))
+        script_seconds = float(meta.get("uptime-end", 0)) - float(meta.get("uptime-script", 0))
         info = {"accel": ready["accel"]["accel"] + (":" + ready["accel"]["cpu"] if "cpu" in ready["accel"] else ""),
                 "booted_after": run.booted_after or 0.0, "script_seconds": script_seconds, "wall": run.wall,
                 "initrd_mb": size / 1048576, "mem": memory, "tries": run.tries, "built": ready["built"],

@@ -49,7 +49,6 @@ finish() {
 
 LIMIT=60
 . /vm/job/env
-echo "$(uptime)" > /vm/out/_vm/uptime-start
 
 # the dynamic loader finds the libraries of every piece (base, keepalived, python) through one
 # cache built here: each piece brings an /etc/ld.so.conf.d file naming its directories
@@ -78,6 +77,7 @@ export VM_IN=/vm/in VM_OUT=/vm/out/files
 cd /vm/in
 # the script's limit is counted from here; a script that overruns it is killed, and its output
 # so far still comes back
+echo "$(uptime)" > /vm/out/_vm/uptime-script
 timeout -s KILL "$LIMIT" /bin/sh /vm/job/script < /dev/null > /vm/out/_vm/stdout 2> /vm/out/_vm/stderr
 echo "$?" > /vm/out/_vm/rc
 finish
